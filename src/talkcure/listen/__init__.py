@@ -1,0 +1,1 @@
+"""Listening: per-utterance analyzers run as an ordered, checked pipeline."""
