@@ -3,15 +3,20 @@
 Building fails (``PipelineError``) when a component requires an attribute no
 earlier component assigns, when two components assign the same attribute, or
 when the risk component is missing: risk can't be switched off. At run time
-the risk component fails closed (an error in it reads as risk).
+the risk component fails closed (an error in it reads as risk); an error in
+any other component is logged (its name and the error type, never the text)
+and leaves that component's attributes empty.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 
 from talkcure.listen.component import Component
-from talkcure.model import Annotation
+from talkcure.model import Annotation, RiskAssessment
+
+log = logging.getLogger(__name__)
 
 
 class PipelineError(ValueError):
@@ -53,14 +58,11 @@ class Pipeline:
         for comp in self.components:
             try:
                 comp.annotate(annotations)
-            except Exception:
-                if "risk" in comp.assigns:
-                    from talkcure.model import RiskAssessment
-
+            except Exception as exc:  # one failing analyzer must not silence the others
+                log.error("listening component %s failed: %s", comp.name, type(exc).__name__)
+                if "risk" in comp.assigns:  # fail closed: an error reads as risk
                     for ann in annotations:
                         ann.risk = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
-                else:
-                    raise
             for ann in annotations:
                 for attr in comp.assigns:
                     ann.provenance[attr] = f"{comp.name}@{comp.version}"

@@ -1,1 +1,3 @@
-"""talkcure.store"""
+from talkcure.store.repository import Store
+
+__all__ = ["Store"]

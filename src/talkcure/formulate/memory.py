@@ -1,0 +1,261 @@
+"""Course memory, first version: what recurs across a person's utterances.
+
+Built only from the person's own annotated words; every theme and pattern
+keeps the ids of the turns it rests on. The full case formulation (CCRT,
+defense profile) grows from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from talkcure.model import NEGATIVE_GROUPS, Annotation
+
+
+@dataclass(frozen=True)
+class Mention:
+    turn_id: int
+    session: int  # session number in the course
+    index: int  # turn index in the session
+    quote: str = ""  # the clause that carried it, as written
+
+
+@dataclass
+class Theme:
+    key: str  # person:mother | feeling:sadness | pair:mother|sadness
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def sessions(self) -> set[int]:
+        return {m.session for m in self.mentions}
+
+    @property
+    def recurring(self) -> bool:
+        """METHOD §3: in at least two sessions or three separate utterances."""
+        return len(self.sessions) >= 2 or len(self.mentions) >= 3
+
+
+@dataclass
+class Pattern:
+    """A candidate for interpretation, with the evidence behind it."""
+
+    kind: str  # repeated | past_present
+    key: str
+    material: dict[str, str]
+    evidence: list[Mention]
+
+
+@dataclass(frozen=True)
+class Avoidance:
+    feeling: str  # GoEmotions label
+    word: str  # the person's word for it
+    turn_id: int
+    session: int
+    index: int  # where the feeling was named
+    how: str  # minimising | topic_shift
+    noticed_at: int = 0  # index of the utterance that moved away from it
+
+
+@cache
+def _minimisers() -> re.Pattern[str]:
+    path = files("talkcure") / "data" / "lexicons" / "minimising.yaml"
+    phrases = yaml.safe_load(path.read_text(encoding="utf-8"))["minimising"]
+    body = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(phrases, key=len)[::-1])
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+
+
+def minimises(text: str) -> bool:
+    return _minimisers().search(text) is not None
+
+
+def clause_around(text: str, start: int, end: int, max_words: int = 16) -> str:
+    """The clause holding text[start:end], trimmed to at most ``max_words`` words."""
+    left = max(text.rfind(c, 0, start) for c in ".!?;\n")
+    right_candidates = [i for i in (text.find(c, end) for c in ".!?;\n") if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    clause = text[left + 1 : right].strip(" ,-")
+    words = clause.split()
+    if len(words) > max_words:
+        # keep a window around the cue
+        cue_word = len(text[left + 1 : start].split())
+        lo = max(0, min(cue_word - max_words // 2, len(words) - max_words))
+        clause = " ".join(words[lo : lo + max_words])
+    return clause
+
+
+class CourseMemory:
+    """Accumulates annotated patient utterances of a whole course."""
+
+    def __init__(self) -> None:
+        self.themes: dict[str, Theme] = {}
+        self.avoidances: list[Avoidance] = []
+        self._last: tuple[Annotation, int, int, int] | None = None  # ann, turn_id, session, idx
+        self.count = 0
+
+    def _theme(self, key: str, label: str) -> Theme:
+        if key not in self.themes:
+            self.themes[key] = Theme(key, label)
+        return self.themes[key]
+
+    def add(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
+        self.count += 1
+        text = ann.text
+        for person in ann.people:
+            if person.category == "companion":
+                continue
+            quote = clause_around(text, person.start, person.end)
+            self._theme(f"person:{person.role}", person.role).mentions.append(
+                Mention(turn_id, session, index, quote)
+            )
+        for affect in ann.affects:
+            quote = clause_around(text, affect.start, affect.end)
+            self._theme(f"feeling:{affect.emotion}", affect.cue.lower()).mentions.append(
+                Mention(turn_id, session, index, quote)
+            )
+            if affect.group not in NEGATIVE_GROUPS:
+                continue
+            for person in ann.people:
+                if person.category == "companion":
+                    continue
+                t = self._theme(f"pair:{person.role}|{affect.group}", person.role)
+                t.mentions.append(Mention(turn_id, session, index, quote))
+        if ann.time is not None and ann.time.childhood:
+            self._add_childhood(ann, turn_id, session, index)
+        self._note_avoidance(ann, turn_id, session, index)
+        self._last = (ann, turn_id, session, index)
+
+    def _note_avoidance(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
+        strong = [a for a in ann.affects if a.group in NEGATIVE_GROUPS]
+        if strong and minimises(ann.text):
+            a = max(strong, key=lambda x: x.intensity)
+            self.avoidances.append(
+                Avoidance(a.emotion, a.cue.lower(), turn_id, session, index, "minimising", index)
+            )
+            return
+        if self._last is None or self._last[2] != session:
+            return
+        prev = self._last[0]
+        prev_strong = [a for a in prev.affects if a.group in NEGATIVE_GROUPS and a.intensity >= 0.5]
+        if not prev_strong or ann.affects:
+            return
+        prev_people = {p.role for p in prev.people}
+        now_people = {p.role for p in ann.people}
+        if now_people and not (now_people & prev_people):
+            a = max(prev_strong, key=lambda x: x.intensity)
+            self.avoidances.append(
+                Avoidance(a.emotion, a.cue.lower(), self._last[1], session, self._last[3],
+                          "topic_shift", index)
+            )
+
+    def relabel(self, old_id: int, new_id: int) -> None:
+        """Give mentions recorded before their turn was stored (``old_id``) their real id."""
+        for theme in self.themes.values():
+            theme.mentions = [
+                Mention(new_id, m.session, m.index, m.quote) if m.turn_id == old_id else m
+                for m in theme.mentions
+            ]
+        self.avoidances = [
+            Avoidance(a.feeling, a.word, new_id, a.session, a.index, a.how, a.noticed_at)
+            if a.turn_id == old_id
+            else a
+            for a in self.avoidances
+        ]
+        if self._last is not None and self._last[1] == old_id:
+            self._last = (self._last[0], new_id, self._last[2], self._last[3])
+
+    def forget(self, turn_id: int) -> None:
+        """Drop what a turn added (the turn could not be stored)."""
+        for theme in self.themes.values():
+            theme.mentions = [m for m in theme.mentions if m.turn_id != turn_id]
+        self.themes = {k: t for k, t in self.themes.items() if t.mentions}
+        self.avoidances = [a for a in self.avoidances if a.turn_id != turn_id]
+        if self._last is not None and self._last[1] == turn_id:
+            self._last = None
+        self.count -= 1
+
+    # ---------------------------------------------------------------- read side
+
+    def patterns(self) -> list[Pattern]:
+        """Person–feeling pairs seen at least twice, and past–present links."""
+        out: list[Pattern] = []
+        for theme in self.themes.values():
+            if not theme.key.startswith("pair:") or len(theme.mentions) < 2:
+                continue
+            if len({m.turn_id for m in theme.mentions}) < 2:
+                continue
+            role, group = theme.key[5:].split("|")
+            feeling = self._feeling_word(theme.mentions, group)
+            out.append(
+                Pattern("repeated", theme.key, {"person": role, "feeling": feeling},
+                        list(theme.mentions))
+            )
+        out.extend(self._past_present())
+        out.sort(key=lambda p: (-len(p.evidence), p.key))
+        return out
+
+    def _feeling_word(self, mentions: list[Mention], group: str) -> str:
+        ids = {m.turn_id for m in mentions}
+        best = None
+        for theme in self.themes.values():
+            if theme.key.startswith("feeling:") and any(m.turn_id in ids for m in theme.mentions):
+                if best is None or len(theme.mentions) > len(best.mentions):
+                    best = theme
+        return best.label if best else group
+
+    def _past_present(self) -> list[Pattern]:
+        out = []
+        childhood = {k: t for k, t in self.themes.items() if k.startswith("childpair:")}
+        for key, past in childhood.items():
+            group = key.split("|")[1]
+            for other_key, now in self.themes.items():
+                if not other_key.startswith("pair:") or not other_key.endswith("|" + group):
+                    continue
+                past_role = past.label
+                now_role = now.label
+                if now_role == past_role:
+                    continue
+                evidence = past.mentions[:1] + now.mentions[-1:]
+                if len({m.turn_id for m in evidence}) < 2:
+                    continue
+                out.append(
+                    Pattern(
+                        "past_present",
+                        f"link:{past_role}>{now_role}|{group}",
+                        {"past_person": past_role, "person": now_role,
+                         "feeling": self._feeling_word(evidence, group)},
+                        evidence,
+                    )
+                )
+        return out
+
+    def _add_childhood(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
+        """Record person–feeling pairs told as childhood memories (for past–present links)."""
+        for affect in ann.affects:
+            if affect.group not in NEGATIVE_GROUPS:
+                continue
+            for person in ann.people:
+                if person.category != "family":
+                    continue
+                quote = clause_around(ann.text, affect.start, affect.end)
+                self._theme(f"childpair:{person.role}|{affect.group}", person.role).mentions.append(
+                    Mention(turn_id, session, index, quote)
+                )
+
+    def recurring(self) -> list[Theme]:
+        return sorted(
+            (t for t in self.themes.values() if t.recurring and not t.key.startswith("child")),
+            key=lambda t: -len(t.mentions),
+        )
+
+    def pending_avoidance(self, index: int, session: int, turns_since: int = 2) -> Avoidance | None:
+        """An avoided feeling of this session, left at least ``turns_since`` turns ago."""
+        for av in reversed(self.avoidances):
+            if av.session == session and index - av.noticed_at >= turns_since * 2:
+                return av
+        return None

@@ -1,0 +1,356 @@
+"""The planner: every reply is first a plan, one move on the continuum (METHOD §4).
+
+Pure: it reads the current annotation, the course memory and the session
+state, and returns an :class:`Intervention` with the rule that decided and the
+reasons in plain words. Rules run in order; the first that applies wins, then
+two checks adjust the choice: early sessions lean supportive, and no kind of
+move three times running.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from talkcure.formulate.memory import CourseMemory, Pattern, clause_around, minimises
+from talkcure.model import NEGATIVE_GROUPS, Annotation, Intervention
+from talkcure.model import InterventionKind as K
+from talkcure.respond.state import CURRENT_TURN, SessionState
+
+
+@cache
+def _phrases(group: str) -> re.Pattern[str]:
+    path = files("talkcure") / "data" / "lexicons" / "requests.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))[group]
+    body = "|".join(re.escape(str(p)).replace("'", "['’]") for p in sorted(items, key=len)[::-1])
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+
+
+def asks_for_guidance(text: str) -> bool:
+    return _phrases("advice").search(text) is not None
+
+
+def response_to_interpretation(ann: Annotation) -> str:
+    """Classify the answer to an interpretation: agrees | disagrees | elaborates."""
+    head = " ".join(ann.text.split()[:8])
+    if _phrases("disagree").search(head):
+        return "disagrees"
+    if any(c.kind == "agreement" for c in ann.alliance) or _phrases("agree").search(head):
+        return "agrees"
+    return "elaborates"
+
+
+@dataclass(frozen=True)
+class PlannerConfig:
+    distress_threshold: float = 0.75  # at or above: lean supportive
+    min_evidence: int = 2  # utterances a pattern needs before it is interpreted
+    interpretation_gap: int = 4  # companion turns between two interpretations
+    confrontation_gap: int = 3
+    early_turns: int = 3  # patient turns of the first session that count as early
+    max_repeats: int = 2  # the same kind at most this many times running
+
+
+class Planner:
+    def __init__(self, config: PlannerConfig | None = None):
+        self.config = config or PlannerConfig()
+
+    # ------------------------------------------------------------------ public
+
+    def plan(self, ann: Annotation, memory: CourseMemory, state: SessionState) -> Intervention:
+        if ann.risk is None or ann.risk.flagged:
+            kinds = ", ".join(ann.risk.kinds) if ann.risk else "risk component did not run"
+            return Intervention(
+                K.CRISIS,
+                [f"risk language ({kinds}): the crisis protocol pre-empts every other reply"],
+                evidence=[CURRENT_TURN],
+                rule="risk_preempts",
+            )
+        if state.crisis and state.crisis.get("active"):
+            return Intervention(
+                K.CRISIS,
+                ["the safety questions are still under way"],
+                evidence=[CURRENT_TURN],
+                rule="crisis_in_progress",
+            )
+        plan = self._choose(ann, memory, state)
+        plan = self._lean_supportive_early(plan, ann, state)
+        plan = self._vary(plan, ann, state)
+        if CURRENT_TURN not in plan.evidence:
+            plan.evidence.insert(0, CURRENT_TURN)
+        return plan
+
+    def record_response(self, ann: Annotation, state: SessionState) -> str | None:
+        """If the last move was an interpretation, classify and record the answer."""
+        if not state.kinds or state.kinds[-1] != K.INTERPRETATION.value:
+            return None
+        if not state.interpretations or state.interpretations[-1].get("response"):
+            return None
+        answer = response_to_interpretation(ann)
+        state.interpretations[-1]["response"] = answer
+        if answer == "disagrees":
+            state.rejected.append(state.interpretations[-1]["key"])
+        return answer
+
+    # ------------------------------------------------------------------ rules
+
+    def _choose(self, ann: Annotation, memory: CourseMemory, state: SessionState) -> Intervention:
+        cfg = self.config
+        feeling = _main_feeling(ann)
+        person = _main_person(ann)
+        distress = ann.distress
+        strained = [c for c in ann.alliance if c.kind in {"disappointment", "rupture"}]
+        if strained:
+            return Intervention(
+                K.VALIDATION,
+                [f"strained alliance ({strained[0].kind}): move to the supportive end and "
+                 "acknowledge the strain"],
+                material={"focus": "alliance"},
+                rule="alliance_strain",
+            )
+        last_answer = _last_interpretation_answer(state)
+        if last_answer == "disagrees":
+            return Intervention(
+                K.VALIDATION,
+                ["the person turned down the last interpretation: record it, don't repeat it, "
+                 "follow their view"],
+                material={"focus": "rejected"},
+                rule="interpretation_rejected",
+            )
+        if asks_for_guidance(ann.text):
+            material = {"focus": "coping"}
+            if feeling:
+                material["feeling"] = feeling.cue
+            return Intervention(
+                K.GUIDANCE,
+                ["the person asks for direct help: offer a coping idea, tentatively"],
+                material=material,
+                rule="asks_for_guidance",
+            )
+        if distress >= cfg.distress_threshold and feeling is not None:
+            return Intervention(
+                K.VALIDATION,
+                [f"high distress ({feeling.cue}, intensity {distress:.2f} ≥ "
+                 f"{cfg.distress_threshold}): lean supportive"],
+                material=_material(ann, feeling, person),
+                rule="high_distress",
+            )
+        if last_answer == "agrees":
+            return Intervention(
+                K.ELABORATION,
+                ["the person agreed with the last interpretation: invite them to take it further"],
+                material={"focus": "accepted"},
+                rule="interpretation_accepted",
+            )
+        early = self._early(state)
+        confrontation = None if early else self._confrontation(ann, memory, state, feeling)
+        if confrontation:  # defense before content
+            return confrontation
+        interpretation = None if early else self._interpretation(ann, memory, state)
+        if interpretation:
+            return interpretation
+        if ann.fantasy:
+            cue = ann.fantasy[0]
+            return Intervention(
+                K.ELABORATION,
+                [f"the person brings a {cue.kind.replace('_', ' ')}: invite it (wishes, "
+                 "fantasies and dreams are material)"],
+                material={"focus": cue.kind, **_material(ann, feeling, person)},
+                rule="fantasy",
+            )
+        if feeling is not None and feeling.group in NEGATIVE_GROUPS:
+            if person is not None:
+                return Intervention(
+                    K.CLARIFICATION,
+                    [f"a feeling ({feeling.cue}) tied to a person ({person.role}): reformulate "
+                     "to sharpen it"],
+                    material=_material(ann, feeling, person),
+                    rule="feeling_with_person",
+                )
+            if feeling.intensity >= 0.5:
+                return Intervention(
+                    K.VALIDATION,
+                    [f"a strong feeling ({feeling.cue}, {feeling.intensity:.2f}): reflect and "
+                     "normalise it"],
+                    material=_material(ann, feeling, None),
+                    rule="strong_feeling",
+                )
+            return Intervention(
+                K.CLARIFICATION,
+                [f"a feeling named ({feeling.cue}): reformulate it"],
+                material=_material(ann, feeling, None),
+                rule="feeling",
+            )
+        if feeling is not None or any(c.kind == "gratitude" for c in ann.alliance):
+            return Intervention(
+                K.AFFIRMATION,
+                ["something good or grateful said: affirm it"],
+                material=_material(ann, feeling, person),
+                rule="positive",
+            )
+        if person is not None:
+            return Intervention(
+                K.ELABORATION,
+                [f"a person mentioned ({person.role}) without a feeling yet: invite more"],
+                material=_material(ann, None, person),
+                rule="person_without_feeling",
+            )
+        return Intervention(
+            K.ELABORATION,
+            ["no clear feeling or person yet: an open question, the person leads"],
+            material=_material(ann, None, None),
+            rule="open",
+        )
+
+    def _early(self, state: SessionState) -> bool:
+        return state.session_number == 1 and state.turn <= self.config.early_turns
+
+    def _confrontation(self, ann, memory: CourseMemory, state, feeling) -> Intervention | None:
+        since = state.turns_since(K.CONFRONTATION)
+        if since is not None and since < self.config.confrontation_gap:
+            return None
+        if feeling is not None and feeling.group in NEGATIVE_GROUPS and minimises(ann.text):
+            return Intervention(
+                K.CONFRONTATION,
+                [f"the feeling ({feeling.cue}) is named and played down in the same breath: "
+                 "gently point to the defense (defense before content)"],
+                material={"focus": "minimising", **_material(ann, feeling, _main_person(ann))},
+                rule="minimising",
+            )
+        if ann.distress >= 0.5:
+            return None
+        pending = memory.pending_avoidance(_index_of(state), state.session_number)
+        if pending and pending.turn_id not in state.used_avoidances:
+            state.used_avoidances.append(pending.turn_id)
+            return Intervention(
+                K.CONFRONTATION,
+                [f"earlier the feeling '{pending.word}' came near and the talk moved on "
+                 f"({pending.how.replace('_', ' ')}): come back to it now, gently"],
+                material={"focus": "avoided", "feeling": pending.word},
+                evidence=[pending.turn_id],
+                rule="avoided_feeling",
+            )
+        return None
+
+    def _interpretation(self, ann, memory: CourseMemory, state) -> Intervention | None:
+        cfg = self.config
+        since = state.turns_since(K.INTERPRETATION)
+        if since is not None and since < cfg.interpretation_gap:
+            return None
+        if ann.distress >= cfg.distress_threshold:
+            return None
+        offered = {i["key"] for i in state.interpretations} | set(state.offered_before)
+        roles = {p.role for p in ann.people}
+        groups = {a.group for a in ann.affects}
+        for pattern in memory.patterns():
+            if pattern.key in state.rejected or pattern.key in offered:
+                continue
+            if len({m.turn_id for m in pattern.evidence}) < cfg.min_evidence:
+                continue
+            if not _touches(pattern, roles, groups):
+                continue  # follow the lead: only when the person is near the theme now
+            state.interpretations.append({"key": pattern.key, "turn": state.turn,
+                                          "response": None})
+            quotes = [m.quote for m in pattern.evidence if m.quote]
+            material = dict(pattern.material)
+            material["focus"] = pattern.kind
+            if quotes:
+                material["quote_then"] = quotes[0]
+                material["quote_now"] = quotes[-1]
+            n = len({m.turn_id for m in pattern.evidence})
+            sessions = sorted({m.session for m in pattern.evidence})
+            return Intervention(
+                K.INTERPRETATION,
+                [f"pattern {pattern.key} seen in {n} utterances (sessions "
+                 f"{', '.join(map(str, sessions))}) ≥ {cfg.min_evidence}; the person is near "
+                 "it now and not overwhelmed: offer it tentatively"],
+                material=material,
+                evidence=[m.turn_id for m in pattern.evidence],
+                rule=f"interpret_{pattern.kind}",
+            )
+        return None
+
+    # ------------------------------------------------------------------ adjustments
+
+    def _lean_supportive_early(self, plan, ann, state) -> Intervention:
+        if not self._early(state) or plan.kind != K.CLARIFICATION:
+            return plan
+        plan.kind = K.VALIDATION
+        plan.reasons.append("early in the first session: lean supportive (validate first)")
+        return plan
+
+    def _vary(self, plan: Intervention, ann: Annotation, state: SessionState) -> Intervention:
+        recent = state.kinds[-self.config.max_repeats :]
+        if len(recent) < self.config.max_repeats or any(k != plan.kind.value for k in recent):
+            return plan
+        alternative = {
+            K.VALIDATION: K.ELABORATION,
+            K.ELABORATION: K.VALIDATION if ann.affects else K.CLARIFICATION,
+            K.CLARIFICATION: K.ELABORATION,
+            K.GUIDANCE: K.VALIDATION,
+            K.AFFIRMATION: K.ELABORATION,
+            K.CONFRONTATION: K.CLARIFICATION,
+            K.INTERPRETATION: K.ELABORATION,
+        }[plan.kind]
+        plan.reasons.append(
+            f"{plan.kind.value} was used {self.config.max_repeats} times running: "
+            f"vary to {alternative.value}"
+        )
+        plan.kind = alternative
+        plan.rule += "+varied"
+        if alternative == K.VALIDATION and "feeling" not in plan.material and ann.affects:
+            plan.material.update(_material(ann, _main_feeling(ann), _main_person(ann)))
+        return plan
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _main_feeling(ann: Annotation):
+    if not ann.affects:
+        return None
+    negatives = [a for a in ann.affects if a.group in NEGATIVE_GROUPS]
+    return max(negatives or ann.affects, key=lambda a: a.intensity)
+
+
+def _main_person(ann: Annotation):
+    others = [p for p in ann.people if p.category != "companion"]
+    return others[0] if others else None
+
+
+def _material(ann: Annotation, feeling, person) -> dict[str, str]:
+    material: dict[str, str] = {}
+    if feeling is not None:
+        material["feeling"] = feeling.cue
+        material["emotion"] = feeling.emotion
+        material["quote"] = clause_around(ann.text, feeling.start, feeling.end)
+    if person is not None:
+        material["person"] = person.role
+        if "quote" not in material:
+            material["quote"] = clause_around(ann.text, person.start, person.end)
+    if "quote" not in material and ann.text.strip():
+        material["quote"] = clause_around(ann.text, 0, 0)
+    return material
+
+
+def _touches(pattern: Pattern, roles: set[str], groups: set[str]) -> bool:
+    people = {pattern.material.get("person"), pattern.material.get("past_person")}
+    group = pattern.key.rsplit("|", 1)[-1]
+    return bool(roles & people) or group in groups
+
+
+def _last_interpretation_answer(state: SessionState) -> str | None:
+    if not state.interpretations:
+        return None
+    last = state.interpretations[-1]
+    if last.get("turn") != state.turn - 1:
+        return None
+    return last.get("response")
+
+
+def _index_of(state: SessionState) -> int:
+    """The turn index the current patient utterance will get (patient turns are odd)."""
+    return state.turn * 2 - 1
