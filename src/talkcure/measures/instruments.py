@@ -142,7 +142,8 @@ class GoalScheme:
 
 
 def _read(name: str) -> dict[str, Any]:
-    path = resources.files("talkcure").joinpath(*_DATA_DIR, f"{name}.yaml")
+    path = resources.files("talkcure").joinpath(_DATA_DIR[0]).joinpath(_DATA_DIR[1])
+    path = path.joinpath(f"{name}.yaml")
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):  # pragma: no cover - packaging error
