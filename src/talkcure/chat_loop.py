@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from talkcure.errors import TalkcureError
+from talkcure.measure_flow import ChatMeasures
 from talkcure.store import Store
 from talkcure.therapy import Companion, Conversation, MessageError
 
@@ -18,6 +19,7 @@ COMMANDS = {
     "/quit": "close the session with a summary",
     "/help": "show these commands",
     "/resources": "show crisis and support contacts for your locale",
+    "/measure": "answer a questionnaire: /measure phq9, gad7, rses, wsas or goals",
 }
 
 
@@ -55,12 +57,16 @@ def _scripted(conv: Conversation, stdin, out) -> int:
         out.flush()
 
     say(conv.opening)
+    measures = ChatMeasures(conv)
     code = 0
     for raw in stdin:
         line = raw.rstrip("\r\n")
         command = line.strip().lower()
         if command in {"/quit", "/exit", "/bye"}:
             break
+        if (answer := measures.handle(line)) is not None:
+            say(answer)
+            continue
         if command == "/help":
             say("\n".join(f"{k}  {v}" for k, v in COMMANDS.items()))
             continue
@@ -92,6 +98,7 @@ def _interactive(conv: Conversation) -> int:
         console.print(Panel(text, title=title, title_align="left", border_style="cyan"))
 
     say(conv.opening)
+    measures = ChatMeasures(conv)
     while True:
         try:
             line = Prompt.ask("[bold]you[/bold]", console=console, show_default=False,
@@ -102,6 +109,9 @@ def _interactive(conv: Conversation) -> int:
         command = line.strip().lower()
         if command in {"/quit", "/exit", "/bye"}:
             break
+        if (answer := measures.handle(line)) is not None:
+            say(answer)
+            continue
         if command == "/help":
             say("\n".join(f"{k}  {v}" for k, v in COMMANDS.items()), "commands")
             continue

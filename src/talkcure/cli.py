@@ -97,6 +97,179 @@ def sessions(patient: PatientOption = "me", db: DbOption = None) -> None:
         _fail(str(err))
 
 
+PatientArg = Annotated[str, typer.Argument(help="The person's name (as in `chat --patient`).")]
+
+
+@app.command()
+def measure(
+    patient: PatientArg,
+    instrument: Annotated[str, typer.Argument(help="phq9, gad7, rses, wsas or goals.")],
+    answers: Annotated[
+        str | None,
+        typer.Option(help='All answers in item order, e.g. "0,1,2,1,0,0,1,2,0"; leave one '
+                     "empty to skip it. Without it: asked one by one (terminal) or one per line "
+                     "from standard input."),
+    ] = None,
+    session: Annotated[
+        int | None, typer.Option(help="Session id to store the result with (and to flag).")
+    ] = None,
+    not_working: Annotated[
+        bool, typer.Option("--not-working", help="WSAS: leave item 1 (work) out.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Enter a questionnaire's answers directly; bad answers store nothing and exit 2."""
+    from talkcure.errors import TalkcureError
+    from talkcure.measure_entry import enter_measure
+
+    interactive = answers is None and sys.stdin.isatty()
+    try:
+        text, _risk = enter_measure(
+            _store(db), patient, instrument, answers=answers, session_id=session,
+            working=not not_working, stdin=sys.stdin,
+            ask=(lambda: typer.prompt("answer", default="", show_default=False))
+            if interactive else None,
+            say=typer.echo,
+        )
+    except TalkcureError as err:
+        _fail(str(err))
+    typer.echo(text)
+
+
+@app.command()
+def progress(
+    patient: PatientArg,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Each measure over time with its band, change from first to latest, course and goals."""
+    import json
+
+    from talkcure.errors import TalkcureError
+    from talkcure.report.progress import build_progress, progress_text
+
+    try:
+        data = build_progress(_store(db), patient)
+    except TalkcureError as err:
+        _fail(str(err))
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False) if as_json else progress_text(data))
+
+
+@app.command()
+def course(
+    patient: PatientArg,
+    short_term: Annotated[
+        int | None, typer.Option("--short-term", help="A short-term course of N sessions.")
+    ] = None,
+    open_ended: Annotated[
+        bool, typer.Option("--open-ended", help="An open-ended (long-term) course.")
+    ] = False,
+    review_every: Annotated[
+        int | None, typer.Option("--review-every", help="Review every K sessions (default 4).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="symptom (PHQ-9, GAD-7) or personality (+ RSES, WSAS).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Set the treatment course (or, with no options, show it)."""
+    from talkcure.errors import TalkcureError
+    from talkcure.measure_entry import set_course
+
+    try:
+        typer.echo(set_course(_store(db), patient, short_term=short_term, open_ended=open_ended,
+                              review_every=review_every, focus=focus))
+    except TalkcureError as err:
+        _fail(str(err))
+
+
+@app.command()
+def goals(
+    patient: PatientArg,
+    goal: Annotated[
+        list[str] | None, typer.Argument(help="Up to three goals, each in quotes.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Set the person's goals (up to three), rated 0-10 at each review; alone, list them."""
+    from talkcure.errors import TalkcureError
+    from talkcure.measure_entry import set_goals
+
+    try:
+        typer.echo(set_goals(_store(db), patient, goal or []))
+    except TalkcureError as err:
+        _fail(str(err))
+
+
+@app.command()
+def report(
+    patient: PatientArg,
+    out: Annotated[
+        str, typer.Option(help="Folder for report.html, report.pdf and charts/.")
+    ] = "talkcure-report",
+    db: DbOption = None,
+) -> None:
+    """Write the clinician report (HTML and PDF) with charts of each measure."""
+    from pathlib import Path
+
+    from talkcure.errors import TalkcureError
+    from talkcure.report import write_report
+
+    try:
+        paths = write_report(_store(db), patient, Path(out))
+    except TalkcureError as err:
+        _fail(str(err))
+    typer.echo(f"Wrote {paths['html']} and {paths['pdf']} ({len(paths['charts'])} chart(s), "
+               f"{paths['seconds']:.1f} s). They contain health data: keep them safe.")
+
+
+@app.command("export-fhir")
+def export_fhir(
+    patient: PatientArg,
+    out: Annotated[
+        str | None, typer.Option(help="Write the FHIR Bundle here (default: print it).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export stored questionnaires as a FHIR R4 Bundle (validated with fhir.resources)."""
+    import json
+    from pathlib import Path
+
+    from talkcure.errors import TalkcureError
+    from talkcure.report.fhir_export import export_bundle
+
+    try:
+        bundle = export_bundle(_store(db), patient)
+    except TalkcureError as err:
+        _fail(str(err))
+    text = json.dumps(bundle, indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+        return
+    try:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        Path(out).chmod(0o600)
+    except OSError as exc:
+        _fail(f"Can't write {out} ({exc.strerror}); choose another --out.")
+    typer.echo(f"Wrote {len(bundle['entry'])} FHIR resources to {out}.")
+
+
+@app.command("import-fhir")
+def import_fhir(
+    patient: PatientArg,
+    path: Annotated[str, typer.Argument(help="A QuestionnaireResponse or Bundle (JSON).")],
+    db: DbOption = None,
+) -> None:
+    """Import FHIR QuestionnaireResponses (PHQ-9, GAD-7, RSES, WSAS): scored and stored."""
+    from talkcure.errors import TalkcureError
+    from talkcure.report.fhir_export import import_file
+
+    try:
+        typer.echo(import_file(_store(db), patient, path))
+    except TalkcureError as err:
+        _fail(str(err))
+
+
 @key_app.command("new")
 def key_new() -> None:
     """Print a new random key (for TALKCURE_KEY); it does not change any database."""
@@ -111,6 +284,11 @@ def key_path() -> None:
     from talkcure.store.crypto import key_file_path
 
     typer.echo(str(key_file_path()))
+
+
+from talkcure.cli_models import register as _register_models  # noqa: E402
+
+_register_models(app)
 
 
 def main() -> None:

@@ -112,6 +112,23 @@ class RiskAssessment:
         return cls(flagged=False)
 
 
+@dataclass(frozen=True)
+class DefenseReading:
+    """DMRS defense level of a patient utterance (PsyDefConv head, with context)."""
+
+    level: int  # 0 none, 1 action ... 7 high-adaptive (mature), 8 needs more information
+    label: str  # e.g. "7 high-adaptive"
+    confidence: float  # the head's probability for ``level``
+
+
+@dataclass(frozen=True)
+class TalkReading:
+    """Motivational-interviewing client talk type (AnnoMI head)."""
+
+    kind: str  # change | neutral | sustain
+    confidence: float
+
+
 @dataclass
 class Annotation:
     """Everything the listening pipeline read from one utterance.
@@ -128,9 +145,11 @@ class Annotation:
     alliance: tuple[AllianceCue, ...] = ()
     fantasy: tuple[FantasyCue, ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)
+    defense: DefenseReading | None = None
+    talk: TalkReading | None = None
 
     # The attribute names a pipeline component may declare in requires/assigns.
-    SIGNALS = ("risk", "affects", "people", "time", "alliance", "fantasy")
+    SIGNALS = ("risk", "affects", "people", "time", "alliance", "fantasy", "defense", "talk")
 
     @property
     def distress(self) -> float:
@@ -147,6 +166,8 @@ class Annotation:
             "alliance": [asdict(a) for a in self.alliance],
             "fantasy": [asdict(f) for f in self.fantasy],
             "provenance": dict(self.provenance),
+            "defense": asdict(self.defense) if self.defense else None,
+            "talk": asdict(self.talk) if self.talk else None,
         }
         if include_text:
             data["text"] = self.text
@@ -166,6 +187,8 @@ class Annotation:
             alliance=tup(AllianceCue, data.get("alliance")),
             fantasy=tup(FantasyCue, data.get("fantasy")),
             provenance=dict(data.get("provenance") or {}),
+            defense=_build(DefenseReading, data["defense"]) if data.get("defense") else None,
+            talk=_build(TalkReading, data["talk"]) if data.get("talk") else None,
         )
 
 

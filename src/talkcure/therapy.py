@@ -17,11 +17,13 @@ from talkcure.errors import TalkcureError
 from talkcure.formulate.memory import CourseMemory
 from talkcure.listen.pipeline import Pipeline, default_pipeline
 from talkcure.listen.risk import assess_risk
+from talkcure.measure_flow import course_opening_line
 from talkcure.model import (
     Annotation,
     Intervention,
     InterventionKind,
     PatientInfo,
+    RiskAssessment,
     SessionInfo,
     Speaker,
 )
@@ -104,6 +106,18 @@ class Conversation:
         self.companion.store.add_flag(self.session.id, "risk", "", reason)
         self.state.flagged = True
 
+    def start_crisis(self, reason: str) -> str:
+        """Enter the crisis protocol now (e.g. PHQ-9 item 9 above 0), flag the session and
+        return the crisis reply; the person's next message continues the protocol."""
+        risk = RiskAssessment(flagged=True, kinds=("suicide",), cues=("questionnaire",))
+        out = self.companion.crisis.start(risk)
+        self.state.crisis = out.state.to_dict()
+        self.state.flagged = True
+        if out.level:
+            self.state.risk_level = out.level
+        self.companion.store.add_flag(self.session.id, "risk", out.level or "", reason)
+        return check_outgoing(out.text, InterventionKind.CRISIS.value, self.companion.resources)
+
     def close(self) -> str:
         if self.closed:
             return ""
@@ -158,7 +172,8 @@ class Companion:
         session = self.store.start_session(patient.id, state.to_dict())
         state.session_number = session.number
         opening = opening_text(
-            session.number, [s.summary for s in previous], self.resources, self.seed, self.lang
+            session.number, [s.summary for s in previous], self.resources, self.seed, self.lang,
+            course_line=course_opening_line(self.store, patient.id, session.number),
         )
         return Conversation(self, patient, session, state, memory, opening)
 

@@ -83,5 +83,7 @@ def test_default_pipeline_is_batch_and_records_provenance():
     assert pipe.names[0] == "risk"
     anns = pipe.annotate(["I feel so lonely since my mum died.", "The weather is nice."])
     assert len(anns) == 2 and isinstance(anns[0], Annotation)
-    assert set(anns[0].provenance) == set(Annotation.SIGNALS)
+    assigned = {attr for comp in pipe.components for attr in comp.assigns}
+    assert set(anns[0].provenance) == assigned >= {"risk", "affects", "people", "time",
+                                                     "alliance", "fantasy"}
     assert anns[0].affects and not anns[0].risk.flagged

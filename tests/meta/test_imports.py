@@ -17,8 +17,11 @@ ALLOWED = {
     "respond": COMMON | {"listen", "formulate", "respond"},
     "measures": COMMON | {"measures"},
     "store": COMMON | {"store"},
+    "train": COMMON | {"listen", "train"},
+    "evals": COMMON | {"listen", "train", "evals"},
 }
-WIRING = {"therapy", "chat_loop", "show", "cli", "batch", "report", "web", "__init__"}
+WIRING = {"therapy", "chat_loop", "measure_flow", "measure_entry", "show", "cli", "batch",
+          "report", "web", "cli_models", "__init__"}
 
 
 def _layer(path: Path) -> str:

@@ -103,7 +103,8 @@ def test_quote_phrase(raw, expected):
 def test_every_template_slot_is_known():
     import re
 
-    known = {"feeling", "person", "past_person", "quote", "quote_then", "quote_now"}
+    known = {"feeling", "person", "past_person", "quote", "quote_then", "quote_now",
+             "session_material"}
     for variants in load_templates()["variants"].values():
         for v in variants:
             assert set(re.findall(r"\{(\w+)\}", v.text)) <= known, v.id

@@ -14,6 +14,7 @@ from importlib.resources import files
 
 import yaml
 
+from talkcure.listen.text import clauses
 from talkcure.model import NEGATIVE_GROUPS, Annotation
 
 
@@ -74,18 +75,16 @@ def minimises(text: str) -> bool:
     return _minimisers().search(text) is not None
 
 
-def clause_around(text: str, start: int, end: int, max_words: int = 16) -> str:
-    """The clause holding text[start:end], trimmed to at most ``max_words`` words."""
-    left = max(text.rfind(c, 0, start) for c in ".!?;\n")
-    right_candidates = [i for i in (text.find(c, end) for c in ".!?;\n") if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
-    clause = text[left + 1 : right].strip(" ,-")
+def clause_around(text: str, start: int, end: int, max_words: int = 40) -> str:
+    """The clause holding text[start:end]; over ``max_words`` words, a window around it."""
+    spans = clauses(text)
+    lo, hi = next(((a, b) for a, b in spans if a <= start < b), spans[0] if spans else (0, 0))
+    clause = text[lo:hi].strip(" ,-")
     words = clause.split()
     if len(words) > max_words:
-        # keep a window around the cue
-        cue_word = len(text[left + 1 : start].split())
-        lo = max(0, min(cue_word - max_words // 2, len(words) - max_words))
-        clause = " ".join(words[lo : lo + max_words])
+        cue_word = len(text[lo:start].split())
+        first = max(0, min(cue_word - max_words // 2, len(words) - max_words))
+        clause = " ".join(words[first : first + max_words])
     return clause
 
 

@@ -23,9 +23,13 @@ Conventions
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import NamedTuple
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import yaml
 
 SELF = "self"
 OTHER = "other"
@@ -33,9 +37,23 @@ OTHER = "other"
 # --------------------------------------------------------------------------- normalise
 
 _TRANSLATE = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-     "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-     "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
 )
 # One pass over the text; alternatives are tried in this order at each position.
 _EDITS = re.compile(
@@ -130,12 +148,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def clauses(text: str) -> list[tuple[int, int]]:
+def clauses(text: str, sents: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Clause spans: sentences further split on ';', 'but' (with or without a
     comma) and on 'and' when a new subject follows ("... and I ...", "and my ...").
-    The delimiters themselves belong to no clause."""
+    The delimiters themselves belong to no clause. ``sents``: :func:`sentences`
+    of ``text`` when already computed."""
     spans: list[tuple[int, int]] = []
-    for s, e in sentences(text):
+    for s, e in sentences(text) if sents is None else sents:
         start = s
         for m in _CLAUSE_SPLIT.finditer(text, s, e):
             span = _trim(text, start, m.start())
@@ -165,10 +184,10 @@ _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 _BREAK = re.compile(r"[,;:()\"\u2014]|\s-\s|\.\.")
 
 
-def tokens(text: str) -> list[Token]:
+def tokens(text: str, sents: list[tuple[int, int]] | None = None) -> list[Token]:
     """Word tokens of ``text`` with char offsets, sentence and clause indices."""
-    sents = sentences(text)
-    cls = clauses(text)
+    sents = sentences(text) if sents is None else sents
+    cls = clauses(text, sents)
     out: list[Token] = []
     si = ci = 0
     prev_end = 0
@@ -179,7 +198,7 @@ def tokens(text: str) -> list[Token]:
         while ci < len(cls) - 1 and s >= cls[ci][1]:
             ci += 1
         word = m.group()
-        brk = bool(out) and _BREAK.search(text, prev_end, s) is not None
+        brk = bool(out) and s - prev_end > 1 and _BREAK.search(text, prev_end, s) is not None
         out.append(Token(word, word.lower(), s, e, si, ci, brk))
         prev_end = e
     return out
@@ -202,13 +221,8 @@ NEG_SKIP = frozenset(
 _SUBJECT_PRONOUNS = frozenset("i i'm im i've i'd you he she we they it".split())
 
 
-def negated(toks: list[Token], i: int, window: int = 3) -> bool:
-    """True when a negator stands within ``window`` content tokens before
-    ``toks[i]`` in the same clause, with no punctuation in between.
-
-    Not negation: "never been this sad" / "never felt so alone" (superlative),
-    "can't stop crying" / "can't help feeling" (double negative), an
-    interjected "no" followed by a pronoun ("No I'm angry")."""
+def negator_index(toks: Sequence[Token], i: int, window: int = 3) -> int | None:
+    """Index of the negator that negates ``toks[i]``, or None (see :func:`negated`)."""
     clause = toks[i].clause
     counted = 0
     j = i - 1
@@ -216,24 +230,34 @@ def negated(toks: list[Token], i: int, window: int = 3) -> bool:
     while j >= 0 and counted < window:
         t = toks[j]
         if t.clause != clause or toks[j + 1].brk:
-            return False
+            return None
         low = t.lower
         if low in NEGATORS:
-            if low == "no" and j + 1 < len(toks) and toks[j + 1].lower in _SUBJECT_PRONOUNS:
-                return False
+            if low == "no" and toks[j + 1].lower in _SUBJECT_PRONOUNS:
+                return None  # interjection: "No I'm angry"
             if low == "never" and (
-                any(w in ("so", "this", "that", "more") for w in between)
+                any(w in ("so", "this", "that", "more") for w in (*between, toks[i].lower))
                 or toks[i].lower.endswith(("ier", "der", "ter"))  # "never been happier"
             ):
-                return False
+                return None
             if any(w in ("stop", "help") for w in between):
-                return False
-            return True
+                return None  # "can't stop crying", "can't help feeling"
+            return j
         between.append(low)
         if low not in NEG_SKIP:
             counted += 1
         j -= 1
-    return False
+    return None
+
+
+def negated(toks: Sequence[Token], i: int, window: int = 3) -> bool:
+    """True when a negator stands within ``window`` content tokens before
+    ``toks[i]`` in the same clause, with no punctuation in between.
+
+    Not negation: "never been this sad" / "never felt so alone" (superlative),
+    "can't stop crying" / "can't help feeling" (double negative), an
+    interjected "no" followed by a pronoun ("No I'm angry")."""
+    return negator_index(toks, i, window) is not None
 
 
 # --------------------------------------------------------------------------- experiencer
@@ -282,41 +306,48 @@ def _person_like(t: Token, first_in_sentence: bool) -> bool:
     )
 
 
-def clause_subject(toks: list[Token], i: int) -> str:
-    """Who experiences the feeling word ``toks[i]``: ``SELF`` or ``OTHER``.
-
-    Scans back within the sentence for the nearest experiencer-like word:
-    "I", "I'm", "me" ("makes me", "made me"), "my", "we" -> the speaker;
-    "he", "she", "they", a person noun ("my mom", "her boyfriend"), a
-    capitalised name, "[NAME]" -> someone else; "it", "this", "that" -> the
-    speaker's own evaluation ("it's so frustrating"). "you" is the speaker's
-    generic you when followed by a feel-verb ("you just feel so alone"),
-    otherwise the addressee ("you're angry", "are you sad?") -> ``OTHER``.
-    No subject at all ("feeling so lonely") -> ``SELF``."""
+def experiencer(toks: Sequence[Token], i: int) -> tuple[str, int | None]:
+    """Like :func:`clause_subject`, also returning the index of the token that
+    decided (None when the subject is implicit)."""
     sent = toks[i].sent
     j = i - 1
     while j >= 0 and toks[j].sent == sent:
         t = toks[j]
         low = t.lower
         if low in _SELF_WORDS or low in _THING_WORDS:
-            return SELF
+            return SELF, j
         if low in ("you", "u", "ya"):
             nxt = toks[j + 1].lower if j + 1 < i else ""
             prev = toks[j - 1].lower if j > 0 and toks[j - 1].sent == sent else ""
             generic = nxt in _GENERIC_YOU_NEXT and prev not in _QUESTION_AUX
-            return SELF if generic else OTHER
+            return (SELF if generic else OTHER), j
         if low.startswith("you'") or low in ("your", "yourself", "youre"):
-            return OTHER
+            return OTHER, j
         first = j == 0 or toks[j - 1].sent != sent
         if _person_like(t, first):
-            # "me and my mom are happy" / "my sister and I": joint subject
-            if j >= 2 and toks[j - 1].lower in ("and", "&") and toks[j - 2].lower in _SELF_WORDS:
-                return SELF
-            if j >= 3 and toks[j - 2].lower in ("and", "&") and toks[j - 3].lower in _SELF_WORDS:
-                return SELF
-            return OTHER
+            # "me and my mom are happy" / "me and my sister": joint subject
+            for k in (j - 1, j - 2):
+                if k >= 1 and toks[k].lower in ("and", "&") and toks[k - 1].lower in _SELF_WORDS:
+                    return SELF, k - 1
+            return OTHER, j
         j -= 1
-    return SELF
+    return SELF, None
+
+
+def clause_subject(toks: Sequence[Token], i: int) -> str:
+    """Who experiences the feeling word ``toks[i]``: ``SELF`` or ``OTHER``.
+
+    Scans back within the sentence, across commas and "but" (a subject
+    carries over: "he is kind, sweet and loving", "she was not angry but
+    sad"), for the nearest experiencer-like word: "I", "I'm", "me"
+    ("makes me", "made me"), "my", "we" -> the speaker; "he", "she", "they",
+    a person noun ("my mom", "her boyfriend"), a capitalised name, "[NAME]" ->
+    someone else; "it", "this", "that" -> the speaker's own evaluation ("it's
+    so frustrating"). "you" is the speaker's generic you when a feel-verb
+    follows ("you just feel so alone"), otherwise the addressee ("you're
+    angry", "do you feel sad?") -> ``OTHER``. No subject at all ("feeling so
+    lonely") -> ``SELF``. ``toks`` may be a clause's or the whole text's tokens."""
+    return experiencer(toks, i)[0]
 
 
 # --------------------------------------------------------------------------- the analysed utterance
@@ -330,6 +361,7 @@ class Doc:
     norm: str  # normalize(text)
     lower: str  # norm.lower()
     tokens: tuple[Token, ...]  # offsets into ``norm``
+    sents: tuple[tuple[int, int], ...]  # sentence spans in ``norm``
     _offsets: tuple[int, ...] | None  # norm offset -> text offset (None: identical)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -351,4 +383,30 @@ def analyse(text: str) -> Doc:
     """Normalise and tokenise ``text`` (cached: the components of one pipeline
     run share the work)."""
     norm, offs = _normalise_with_map(text)
-    return Doc(text, norm, norm.lower(), tuple(tokens(norm)), offs)
+    sents = sentences(norm)
+    return Doc(text, norm, norm.lower(), tuple(tokens(norm, sents)), tuple(sents), offs)
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+@cache
+def load_lexicon(name: str) -> dict[str, Any]:
+    """The package lexicon ``talkcure/data/lexicons/<name>.yaml`` (loaded once)."""
+    path = resources.files("talkcure") / "data" / "lexicons" / f"{name}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+def expand(pattern: str) -> list[str]:
+    """Expand "(a|b|)" groups in a lexicon cue: "(feel|felt) (so |)sad" ->
+    ["feel so sad", "feel sad", "felt so sad", "felt sad"]."""
+    m = _GROUP.search(pattern)
+    if not m:
+        return [" ".join(pattern.split())]
+    out: list[str] = []
+    for alt in m.group(1).split("|"):
+        out.extend(expand(pattern[: m.start()] + alt + pattern[m.end() :]))
+    return out

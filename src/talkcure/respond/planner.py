@@ -20,6 +20,7 @@ from talkcure.formulate.memory import CourseMemory, Pattern, clause_around, mini
 from talkcure.model import NEGATIVE_GROUPS, Annotation, Intervention
 from talkcure.model import InterventionKind as K
 from talkcure.respond.state import CURRENT_TURN, SessionState
+from talkcure.respond.wording.templates import feeling_word, person_phrase
 
 
 @cache
@@ -32,6 +33,24 @@ def _phrases(group: str) -> re.Pattern[str]:
 
 def asks_for_guidance(text: str) -> bool:
     return _phrases("advice").search(text) is not None
+
+
+_QUESTION_TO_YOU = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:so|and|but|oh|ok|okay|well)[\s,]+)?(?:what|why|how|when|where|who|which|"
+    r"do|does|did|is|are|was|were|can|could|would|will|have|has)\b[^.!?]*\byou(?:r|rself)?\b"
+    r"(?!\s+know\b)[^.!?]*(?:\?|\.?$)",
+    re.IGNORECASE,
+)
+NEGATIVE_EMOTIONS = frozenset({"anger", "annoyance", "disapproval", "disgust", "fear",
+                               "nervousness", "sadness", "disappointment", "embarrassment",
+                               "grief", "remorse"})
+POSITIVE_TO_AFFIRM = frozenset({"joy", "amusement", "excitement", "pride", "relief", "gratitude",
+                                "love", "admiration", "optimism"})
+
+
+def asks_the_companion(text: str) -> bool:
+    """A question put to the companion itself ("did you ever...?", "what do you think?")."""
+    return _QUESTION_TO_YOU.search(text.strip()) is not None
 
 
 def response_to_interpretation(ann: Annotation) -> str:
@@ -78,7 +97,7 @@ class Planner:
             )
         plan = self._choose(ann, memory, state)
         plan = self._lean_supportive_early(plan, ann, state)
-        plan = self._vary(plan, ann, state)
+        plan = self._vary(plan, ann, memory, state)
         if CURRENT_TURN not in plan.evidence:
             plan.evidence.insert(0, CURRENT_TURN)
         return plan
@@ -152,6 +171,21 @@ class Planner:
         interpretation = None if early else self._interpretation(ann, memory, state)
         if interpretation:
             return interpretation
+        if _phrases("decision").search(ann.text):
+            return Intervention(
+                K.ELABORATION,
+                ["the person weighs a decision: explore what they imagine, don't decide for them"],
+                material={"focus": "decision", **_material(ann, feeling, person)},
+                rule="decision",
+            )
+        if asks_the_companion(ann.text):
+            return Intervention(
+                K.ELABORATION,
+                ["a question to the companion: answer honestly as a program and turn it back "
+                 "to the person's own view"],
+                material={"focus": "asked", **_material(ann, feeling, person)},
+                rule="question_to_companion",
+            )
         if ann.fantasy:
             cue = ann.fantasy[0]
             return Intervention(
@@ -184,11 +218,15 @@ class Planner:
                 material=_material(ann, feeling, None),
                 rule="feeling",
             )
-        if feeling is not None or any(c.kind == "gratitude" for c in ann.alliance):
+        grateful = any(c.kind == "gratitude" for c in ann.alliance)
+        glad = [a for a in ann.affects if a.emotion in POSITIVE_TO_AFFIRM and a.intensity >= 0.5]
+        if grateful or glad:
+            emotion = "gratitude" if grateful else max(glad, key=lambda a: a.intensity).emotion
+            focus = {"gratitude": "gratitude", "optimism": "hope"}.get(emotion, "good")
             return Intervention(
                 K.AFFIRMATION,
-                ["something good or grateful said: affirm it"],
-                material=_material(ann, feeling, person),
+                [f"something good said ({emotion}): affirm it"],
+                material={**_material(ann, feeling, person), "focus": focus},
                 rule="positive",
             )
         if person is not None:
@@ -229,7 +267,8 @@ class Planner:
                 K.CONFRONTATION,
                 [f"earlier the feeling '{pending.word}' came near and the talk moved on "
                  f"({pending.how.replace('_', ' ')}): come back to it now, gently"],
-                material={"focus": "avoided", "feeling": pending.word},
+                material={"focus": "avoided", "feeling": pending.word,
+                          "emotion": pending.feeling},
                 evidence=[pending.turn_id],
                 rule="avoided_feeling",
             )
@@ -282,13 +321,17 @@ class Planner:
         plan.reasons.append("early in the first session: lean supportive (validate first)")
         return plan
 
-    def _vary(self, plan: Intervention, ann: Annotation, state: SessionState) -> Intervention:
+    def _vary(self, plan: Intervention, ann: Annotation, memory: CourseMemory,
+              state: SessionState) -> Intervention:
         recent = state.kinds[-self.config.max_repeats :]
         if len(recent) < self.config.max_repeats or any(k != plan.kind.value for k in recent):
             return plan
+        if plan.material.get("focus") == "asked":
+            return plan  # a question put to the companion is answered, whatever came before
+        negative = any(a.group in NEGATIVE_GROUPS for a in ann.affects)
         alternative = {
             K.VALIDATION: K.ELABORATION,
-            K.ELABORATION: K.VALIDATION if ann.affects else K.CLARIFICATION,
+            K.ELABORATION: K.VALIDATION if negative else K.CLARIFICATION,
             K.CLARIFICATION: K.ELABORATION,
             K.GUIDANCE: K.VALIDATION,
             K.AFFIRMATION: K.ELABORATION,
@@ -301,7 +344,11 @@ class Planner:
         )
         plan.kind = alternative
         plan.rule += "+varied"
-        if alternative == K.VALIDATION and "feeling" not in plan.material and ann.affects:
+        if alternative == K.CLARIFICATION:
+            summary = session_material(memory, state.session_number)
+            if summary:
+                plan.material = {"focus": "summary", "session_material": summary}
+        if alternative == K.VALIDATION and "feeling" not in plan.material and negative:
             plan.material.update(_material(ann, _main_feeling(ann), _main_person(ann)))
         return plan
 
@@ -329,11 +376,37 @@ def _material(ann: Annotation, feeling, person) -> dict[str, str]:
         material["quote"] = clause_around(ann.text, feeling.start, feeling.end)
     if person is not None:
         material["person"] = person.role
+        if person.plural:
+            material["person_plural"] = "yes"
         if "quote" not in material:
             material["quote"] = clause_around(ann.text, person.start, person.end)
     if "quote" not in material and ann.text.strip():
         material["quote"] = clause_around(ann.text, 0, 0)
     return material
+
+
+def session_material(memory: CourseMemory, session: int) -> str:
+    """"your manager and your friends, and feeling nervous": what this session brought."""
+    people: list[tuple[int, str]] = []
+    feelings: list[tuple[int, str]] = []
+    for theme in memory.themes.values():
+        n = sum(1 for m in theme.mentions if m.session == session)
+        if not n:
+            continue
+        if theme.key.startswith("person:"):
+            people.append((n, person_phrase(theme.label)))
+        elif theme.key.startswith("feeling:") and theme.key[8:] in NEGATIVE_EMOTIONS:
+            feelings.append((n, feeling_word(theme.label, theme.key[8:])))
+    people = sorted(people, key=lambda x: -x[0])[:2]
+    feelings = sorted(feelings, key=lambda x: -x[0])[:2]
+    if len(people) + len(feelings) < 2:
+        return ""
+    parts = []
+    if people:
+        parts.append(" and ".join(p for _, p in people))
+    if feelings:
+        parts.append("feeling " + " and ".join(dict.fromkeys(f for _, f in feelings)))
+    return ", and ".join(parts)
 
 
 def _touches(pattern: Pattern, roles: set[str], groups: set[str]) -> bool:

@@ -107,8 +107,19 @@ def closing_text(summary: SessionSummary, resources, lang: str = "en") -> str:
 
 
 def opening_text(number: int, previous: list[SessionSummary | None], resources,
-                 seed: int = 0, lang: str = "en") -> str:
-    """The greeting; from the second session on it refers back to earlier sessions."""
+                 seed: int = 0, lang: str = "en", course_line: str = "") -> str:
+    """The greeting; from the second session on it refers back to earlier sessions.
+    ``course_line`` (where the treatment course stands, what is due) goes before the
+    closing question."""
+    text = _opening(number, previous, resources, seed, lang)
+    if not course_line:
+        return text
+    lines = text.split("\n")
+    return "\n".join([*lines[:-1], course_line, lines[-1]])
+
+
+def _opening(number: int, previous: list[SessionSummary | None], resources,
+             seed: int = 0, lang: str = "en") -> str:
     t = load_templates(lang)["sessions"]
     res = resources_phrase(resources)
     if number == 1 or not any(previous):

@@ -77,6 +77,37 @@ flags = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Outcome measures (migration 0002). Only the instrument id, the links and the
+# times are in clear; the scored result (answers, total, band) is encrypted.
+measure_results = Table(
+    "measure_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="SET NULL")),
+    Column("instrument", String(16), nullable=False),
+    Column("via", String(16), nullable=False),
+    Column("administered_at", DateTime(timezone=True), nullable=False),
+    Column("result_enc", LargeBinary, nullable=False),
+)
+
+# The treatment course (plan); the latest row of a person is the one in force.
+courses = Table(
+    "courses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("planned_sessions", Integer),
+    Column("review_every", Integer, nullable=False),
+    Column("focus", String(16), nullable=False),
+    Column("first_session", Integer, nullable=False),
+    Column("goals_enc", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 Index("ix_sessions_patient", sessions.c.patient_id)
 Index("ix_turns_session", turns.c.session_id)
 Index("ix_flags_session", flags.c.session_id)
+Index("ix_measure_results_patient", measure_results.c.patient_id)
+Index("ix_courses_patient", courses.c.patient_id)

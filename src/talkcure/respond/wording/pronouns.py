@@ -22,14 +22,21 @@ _FIRST = {
     "i've": "you've",
     "i'd": "you'd",
     "i'll": "you'll",
-    "we": "we",
-    "our": "our",
+    "we": "you",
+    "we're": "you're",
+    "we've": "you've",
+    "we'd": "you'd",
+    "we'll": "you'll",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
 }
 # second person (addressing the companion) -> first person
 _SECOND_OBJECT = {"your": "my", "yours": "mine", "yourself": "myself"}
 _SECOND_CONTRACTIONS = {"you're": "I'm", "you've": "I've", "you'd": "I'd", "you'll": "I'll"}
 # verb agreement after the swapped subject
-_AFTER_I = {"am": "are", "was": "were", "'m": "'re"}
+_AFTER_I = {"am": "are", "was": "were", "'m": "'re", "are": "are", "were": "were"}
 _AFTER_YOU = {"are": "am", "were": "was", "aren't": "am not", "weren't": "wasn't"}
 _PREPOSITIONS = {
     "to", "for", "with", "at", "about", "from", "of", "on", "by", "like", "than", "without",
@@ -39,7 +46,7 @@ _OBJECT_VERBS = {
     "tell", "told", "help", "helps", "ask", "asked", "understand", "hear", "heard", "know",
     "trust", "see", "saw", "bother", "annoy", "annoys", "let", "want", "need", "thank", "blame",
 }
-_SUBJECT_TOKENS = {"i", "i'm", "i've", "i'd", "i'll"}
+_SUBJECT_TOKENS = {"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'd", "we'll"}
 
 
 def _match_case(word: str, like: str) -> str:

@@ -24,8 +24,8 @@ from talkcure.respond.wording.pronouns import flip_person
 RECENT_VARIANTS = 8  # a variant is not reused within this many companion turns
 _SLOT = re.compile(r"\{(\w+)\}")
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:and|but|so|because|cause|cuz|like|well|um+|uh+|also|then|just|oh|ok|okay|yeah|"
-    r"yes|no|honestly|basically|actually)\b[\s,]*)+",
+    r"^(?:(?:and|but|so|because|cause|cuz|like|well|um+|uh+|hmm+|also|then|just|oh|ok|okay|"
+    r"yeah|yea|ya|yep|yes|no|nah|honestly|basically|actually|anyway|though)\b[\s,]*)+",
     re.IGNORECASE,
 )
 _INTENSIFIERS = {"so", "very", "really", "extremely", "too", "quite", "a", "bit", "little",
@@ -77,6 +77,10 @@ def feeling_word(cue: str, emotion: str | None, lang: str = "en") -> str:
     data = load_templates(lang)
     words = [w for w in re.findall(r"[a-z'-]+", cue.lower()) if w not in _INTENSIFIERS]
     candidate = " ".join(words)
+    forms = data["feelings"].get("forms", {})
+    for form in (cue.lower().strip(), candidate, *words):
+        if form in forms:
+            return forms[form]
     if candidate in data["accepted_feelings"]:
         return candidate
     if words and words[-1] in data["accepted_feelings"]:
@@ -86,22 +90,43 @@ def feeling_word(cue: str, emotion: str | None, lang: str = "en") -> str:
     return candidate or "this way"
 
 
-def person_phrase(role: str) -> str:
+def person_phrase(role: str, plural: bool = False) -> str:
     if role in _ROLE_PHRASES:
         return _ROLE_PHRASES[role]
+    if plural:
+        return f"your {_IRREGULAR_PLURALS.get(role, role + 's')}"
     return f"your {role}"
+
+
+_IRREGULAR_PLURALS = {"child": "children", "boss": "bosses", "wife": "wives",
+                      "sister-in-law": "sisters-in-law", "brother-in-law": "brothers-in-law"}
+# A quote must read as a clause of its own: it starts with a subject.
+_SUBJECT_START = re.compile(
+    r"^(?:you|you're|you've|you'd|you'll|your|I|I'm|I've|he|he's|she|she's|they|they're|it|"
+    r"it's|we|we're|nobody|no one|everyone|everybody|someone|people|there|this|that|things|"
+    r"life|work|my|our|his|her|their)\b",
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|why|how|when|where|who|which|do|does|did|is|are|was|were|can|could|would|will|"
+    r"should|have|has)\b", re.IGNORECASE,
+)
 
 
 def quote_phrase(raw: str, max_words: int = 16) -> str | None:
     """A clause of the person's, turned to "you", or None when it won't read well."""
-    text = " ".join(raw.split()).strip(" .,;:!?-\"'")
+    raw = " ".join(raw.split())
+    if raw.rstrip().endswith("?"):
+        return None  # a question is answered, not quoted back
+    text = raw.strip(" .,;:!-\"'")
     text = _LEADING_FILLER.sub("", text).strip(" ,")
     words = text.split()
-    if len(words) < 3 or len(words) > max_words:
+    if len(words) < 3 or len(words) > max_words or _QUESTION_START.match(text):
         return None
     flipped = flip_person(text)
     if not flipped.startswith("I ") and not flipped.startswith("I'"):
         flipped = flipped[:1].lower() + flipped[1:]
+    if not _SUBJECT_START.match(flipped):
+        return None
     return flipped
 
 
@@ -119,9 +144,11 @@ class TemplateWording:
         if m.get("feeling"):
             slots["feeling"] = feeling_word(m["feeling"], m.get("emotion"), self.lang)
         if m.get("person"):
-            slots["person"] = person_phrase(m["person"])
+            slots["person"] = person_phrase(m["person"], m.get("person_plural") == "yes")
         if m.get("past_person"):
             slots["past_person"] = person_phrase(m["past_person"])
+        if m.get("session_material"):
+            slots["session_material"] = m["session_material"]
         for key in ("quote", "quote_then", "quote_now"):
             if m.get(key):
                 q = quote_phrase(m[key])
@@ -149,7 +176,7 @@ class TemplateWording:
         if fresh:
             # prefer the variants that use the most of the person's own material
             richest = max(len(v.slots) for v in fresh)
-            pool = [v for v in fresh if len(v.slots) >= richest - 1]
+            pool = [v for v in fresh if len(v.slots) == richest]
         else:  # every fitting variant was used lately: take the least recent
             order = {vid: i for i, vid in enumerate(recent)}
             pool = [min(pool, key=lambda v: order.get(v.id, -1))]

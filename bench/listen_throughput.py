@@ -1,0 +1,68 @@
+"""Utterances per second through the whole learned listening pipeline and through
+the bare encoder, on the same 5,000 real utterances, and the ratio.
+
+    .venv/bin/python bench/listen_throughput.py [--n 5000] [--data DIR]
+
+Utterances: client and therapist turns of AnnoMI (../shared/data, or
+TALKCURE_SHARED_DATA / --data), in file order, de-duplicated. Each timing
+uses a fresh encoder cache, so nothing is served from an earlier run; the
+models are loaded (and warmed on 50 other utterances) before the clock starts.
+Prints figures; never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+
+from talkcure.train.data import data_root
+
+
+def utterances(n: int, data: str | None) -> tuple[list[str], list[str]]:
+    path = data_root(data) / "annomi" / "AnnoMI-simple.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        seen, texts = set(), []
+        for row in csv.DictReader(fh):
+            t = row["utterance_text"].strip()
+            if t and t not in seen:
+                seen.add(t)
+                texts.append(t)
+    return texts[50 : 50 + n], texts[:50]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--data", default=None)
+    args = parser.parse_args()
+
+    from talkcure.listen.encoder import get_encoder
+    from talkcure.listen.models_pipeline import model_pipeline
+
+    texts, warm = utterances(args.n, args.data)
+    enc = get_encoder()
+    pipe = model_pipeline()
+    pipe.annotate(warm)
+
+    enc._cache.clear()
+    t0 = time.perf_counter()
+    enc.encode(texts)
+    bare = len(texts) / (time.perf_counter() - t0)
+
+    enc._cache.clear()
+    t0 = time.perf_counter()
+    for start in range(0, len(texts), 500):  # batches of 500, as a batch coder would
+        pipe.annotate(texts[start : start + 500])
+    full = len(texts) / (time.perf_counter() - t0)
+
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"utterances: {len(texts)} (AnnoMI, mean {words:.1f} words)")
+    print(f"components: {', '.join(pipe.names)}")
+    print(f"bare encoder ({enc.name}): {bare:,.0f} utterances/s")
+    print(f"whole listening pipeline:  {full:,.0f} utterances/s")
+    print(f"ratio pipeline / encoder:  {full / bare:.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Coding whole transcripts and corpora with the listening models."""

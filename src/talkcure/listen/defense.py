@@ -1,0 +1,62 @@
+"""Defense level (DMRS, METHOD §2) from the PsyDefConv head, with dialogue context.
+
+The head reads the utterance and up to three preceding turns of the dialogue
+(formatted ``seeker: ... supporter: ...`` as in training). In the pipeline the
+preceding turns are the earlier utterances of the same batch (a transcript
+given in order); a lone utterance has no context. Labels: 0 no defense,
+1 action, 2 major image-distorting, 3 disavowal, 4 minor image-distorting,
+5 neurotic, 6 obsessional, 7 high-adaptive (mature), 8 needs more information.
+
+The head was trained on 314 rows (CC BY-NC 4.0 data: non-commercial use);
+its held-out macro-F1 is low (see README, "Listening models"): read it as a
+weak signal, to be aggregated over many utterances (ODF trend), not as a
+verdict on one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from talkcure.listen.heads import Head, load_head
+from talkcure.model import Annotation, DefenseReading
+
+
+def format_context(turns: Sequence[tuple[str, str]], n: int = 3) -> str:
+    """``[(speaker, text), ...]`` -> "seeker: ... supporter: ..." (last ``n`` turns).
+
+    Speakers other than the helper (therapist, supporter, companion) count as the seeker.
+    """
+    helper = {"supporter", "therapist", "companion", "counsellor", "counselor", "helper", "sys"}
+    parts = []
+    for speaker, text in list(turns)[-n:]:
+        role = "supporter" if speaker.lower() in helper else "seeker"
+        parts.append(f"{role}: {text}")
+    return " ".join(parts)
+
+
+class DefenseComponent:
+    name: ClassVar[str] = "defense"
+    version: ClassVar[str] = "psydefconv-minilm-1"
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ("defense",)
+
+    def __init__(self, head: Head | None = None) -> None:
+        self.head = head or load_head("psydefconv")
+
+    def read(self, texts: Sequence[str], contexts: Sequence[str]) -> list[DefenseReading]:
+        if not texts:
+            return []
+        proba = self.head.proba({"text": list(texts), "context": list(contexts)})
+        out = []
+        for p in proba:
+            level = int(p.argmax())
+            out.append(DefenseReading(level, self.head.labels[level], round(float(p[level]), 3)))
+        return out
+
+    def annotate(self, annotations: list[Annotation]) -> None:
+        texts = [a.text for a in annotations]
+        contexts = [format_context([("seeker", t) for t in texts[max(0, i - 3) : i]])
+                    for i in range(len(texts))]
+        for ann, reading in zip(annotations, self.read(texts, contexts), strict=True):
+            ann.defense = reading
