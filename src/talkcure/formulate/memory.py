@@ -68,11 +68,15 @@ def _minimisers() -> re.Pattern[str]:
     path = files("talkcure") / "data" / "lexicons" / "minimising.yaml"
     phrases = yaml.safe_load(path.read_text(encoding="utf-8"))["minimising"]
     body = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(phrases, key=len)[::-1])
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w'])(?:{body})(?![\w'])(?!\s+(?:what|how|if|whether|who|where|when|which)\b)",
+        re.IGNORECASE,
+    )
 
 
-def minimises(text: str) -> bool:
-    return _minimisers().search(text) is not None
+def minimises(text: str, after: int = 0) -> bool:
+    """True when a minimising phrase follows position ``after`` (a feeling's end)."""
+    return any(m.start() >= after for m in _minimisers().finditer(text))
 
 
 def clause_around(text: str, start: int, end: int, max_words: int = 40) -> str:
@@ -94,6 +98,7 @@ class CourseMemory:
     def __init__(self) -> None:
         self.themes: dict[str, Theme] = {}
         self.avoidances: list[Avoidance] = []
+        self.groups: dict[str, str] = {}  # emotion -> Ekman group, as seen
         self._last: tuple[Annotation, int, int, int] | None = None  # ann, turn_id, session, idx
         self.count = 0
 
@@ -113,6 +118,7 @@ class CourseMemory:
                 Mention(turn_id, session, index, quote)
             )
         for affect in ann.affects:
+            self.groups[affect.emotion] = affect.group
             quote = clause_around(text, affect.start, affect.end)
             self._theme(f"feeling:{affect.emotion}", affect.cue.lower()).mentions.append(
                 Mention(turn_id, session, index, quote)
@@ -131,8 +137,8 @@ class CourseMemory:
 
     def _note_avoidance(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
         strong = [a for a in ann.affects if a.group in NEGATIVE_GROUPS]
-        if strong and minimises(ann.text):
-            a = max(strong, key=lambda x: x.intensity)
+        a = max(strong, key=lambda x: x.intensity) if strong else None
+        if a is not None and minimises(ann.text, a.end):
             self.avoidances.append(
                 Avoidance(a.emotion, a.cue.lower(), turn_id, session, index, "minimising", index)
             )
@@ -189,23 +195,29 @@ class CourseMemory:
             if len({m.turn_id for m in theme.mentions}) < 2:
                 continue
             role, group = theme.key[5:].split("|")
-            feeling = self._feeling_word(theme.mentions, group)
             out.append(
-                Pattern("repeated", theme.key, {"person": role, "feeling": feeling},
+                Pattern("repeated", theme.key,
+                        {"person": role, **self._feeling(theme.mentions, group)},
                         list(theme.mentions))
             )
         out.extend(self._past_present())
         out.sort(key=lambda p: (-len(p.evidence), p.key))
         return out
 
-    def _feeling_word(self, mentions: list[Mention], group: str) -> str:
+    def _feeling(self, mentions: list[Mention], group: str) -> dict[str, str]:
+        """The person's most used word for a feeling of ``group`` in these utterances."""
         ids = {m.turn_id for m in mentions}
         best = None
         for theme in self.themes.values():
-            if theme.key.startswith("feeling:") and any(m.turn_id in ids for m in theme.mentions):
+            emotion = theme.key.removeprefix("feeling:")
+            if theme.key == emotion or self.groups.get(emotion) != group:
+                continue
+            if any(m.turn_id in ids for m in theme.mentions):
                 if best is None or len(theme.mentions) > len(best.mentions):
                     best = theme
-        return best.label if best else group
+        if best is None:
+            return {"feeling": group}
+        return {"feeling": best.label, "emotion": best.key.removeprefix("feeling:")}
 
     def _past_present(self) -> list[Pattern]:
         out = []
@@ -227,7 +239,7 @@ class CourseMemory:
                         "past_present",
                         f"link:{past_role}>{now_role}|{group}",
                         {"past_person": past_role, "person": now_role,
-                         "feeling": self._feeling_word(evidence, group)},
+                         **self._feeling(evidence, group)},
                         evidence,
                     )
                 )

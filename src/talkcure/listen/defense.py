@@ -1,7 +1,7 @@
 """Defense level (DMRS, METHOD §2) from the PsyDefConv head, with dialogue context.
 
 The head reads the utterance and up to three preceding turns of the dialogue
-(formatted ``seeker: ... supporter: ...`` as in training). In the pipeline the
+(both speakers; their mean embedding, as in training). In the pipeline the
 preceding turns are the earlier utterances of the same batch (a transcript
 given in order); a lone utterance has no context. Labels: 0 no defense,
 1 action, 2 major image-distorting, 3 disavowal, 4 minor image-distorting,
@@ -23,16 +23,12 @@ from talkcure.model import Annotation, DefenseReading
 
 
 def format_context(turns: Sequence[tuple[str, str]], n: int = 3) -> str:
-    """``[(speaker, text), ...]`` -> "seeker: ... supporter: ..." (last ``n`` turns).
+    """``[(speaker, text), ...]`` -> the last ``n`` turns' texts, one a line.
 
-    Speakers other than the helper (therapist, supporter, companion) count as the seeker.
+    The head embeds the context as the mean of the turns' embeddings, so turns
+    already encoded in the same batch cost nothing more.
     """
-    helper = {"supporter", "therapist", "companion", "counsellor", "counselor", "helper", "sys"}
-    parts = []
-    for speaker, text in list(turns)[-n:]:
-        role = "supporter" if speaker.lower() in helper else "seeker"
-        parts.append(f"{role}: {text}")
-    return " ".join(parts)
+    return "\n".join(" ".join(text.split()) for _, text in list(turns)[-n:])
 
 
 class DefenseComponent:

@@ -29,6 +29,33 @@ import numpy as np
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+# Fields given as newline-separated turns and embedded as the mean of the turns'
+# embeddings (so the turns, already encoded on their own, cost nothing more).
+POOLED = frozenset({"context"})
+
+
+def embed_field(encode, name: str, texts: Sequence[str]) -> np.ndarray:
+    """``encode(texts)`` for one field; a :data:`POOLED` field averages its lines."""
+    if name not in POOLED:
+        return encode(list(texts))
+    lines = [[x for x in t.split("\n") if x.strip()] for t in texts]
+    flat = [x for ls in lines for x in ls]
+    vecs = encode(flat) if flat else None
+    out = None
+    i = 0
+    for r, ls in enumerate(lines):
+        if ls:
+            if out is None:
+                out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+            out[r] = vecs[i : i + len(ls)].mean(axis=0)
+            i += len(ls)
+    if out is None:
+        from talkcure.listen.encoder import DIM
+
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+    return out
+
+
 def weights_dir() -> Path:
     return Path(str(files("talkcure.listen") / "weights"))
 
@@ -117,7 +144,7 @@ class Head:
                 from talkcure.listen.encoder import get_encoder
 
                 encoder = get_encoder()
-            blocks.append(encoder.encode(list(items.get(name, items["text"]))))
+            blocks.append(embed_field(encoder.encode, name, items.get(name, items["text"])))
         return np.concatenate(blocks, axis=1)
 
     def dense_proba(self, x: np.ndarray) -> np.ndarray:

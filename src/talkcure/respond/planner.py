@@ -250,7 +250,10 @@ class Planner:
         since = state.turns_since(K.CONFRONTATION)
         if since is not None and since < self.config.confrontation_gap:
             return None
-        if feeling is not None and feeling.group in NEGATIVE_GROUPS and minimises(ann.text):
+        glad = any(a.group == "joy" and a.intensity > feeling.intensity for a in ann.affects) \
+            if feeling is not None else False
+        if (feeling is not None and feeling.group in NEGATIVE_GROUPS and not glad
+                and minimises(ann.text, feeling.end)):
             return Intervention(
                 K.CONFRONTATION,
                 [f"the feeling ({feeling.cue}) is named and played down in the same breath: "
@@ -258,8 +261,8 @@ class Planner:
                 material={"focus": "minimising", **_material(ann, feeling, _main_person(ann))},
                 rule="minimising",
             )
-        if ann.distress >= 0.5:
-            return None
+        if ann.distress >= 0.5 or state.used_avoidances or not _open_moment(ann):
+            return None  # at most once a session, and only when the person isn't mid-request
         pending = memory.pending_avoidance(_index_of(state), state.session_number)
         if pending and pending.turn_id not in state.used_avoidances:
             state.used_avoidances.append(pending.turn_id)
@@ -376,6 +379,11 @@ def _material(ann: Annotation, feeling, person) -> dict[str, str]:
         material["quote"] = clause_around(ann.text, feeling.start, feeling.end)
     if person is not None:
         material["person"] = person.role
+        cue = person.cue.lower().strip()
+        word = cue.removeprefix("my ").strip()
+        own = cue.startswith("my ") or " " not in cue
+        if own and word.replace(" ", "").replace("-", "").isalpha() and word not in _SLANG_ROLES:
+            material["person_word"] = word  # the person's own word: "mum", not "mother"
         if person.plural:
             material["person_plural"] = "yes"
         if "quote" not in material:
@@ -383,6 +391,10 @@ def _material(ann: Annotation, feeling, person) -> dict[str, str]:
     if "quote" not in material and ann.text.strip():
         material["quote"] = clause_around(ann.text, 0, 0)
     return material
+
+
+_SLANG_ROLES = {"bf", "gf", "bff", "hubby", "wifey", "ma", "pa", "mom's", "ex's", "bae", "mama",
+                "papa", "mommy", "daddy", "mummy", "sis", "bro"}
 
 
 def session_material(memory: CourseMemory, session: int) -> str:
@@ -413,6 +425,14 @@ def _touches(pattern: Pattern, roles: set[str], groups: set[str]) -> bool:
     people = {pattern.material.get("person"), pattern.material.get("past_person")}
     group = pattern.key.rsplit("|", 1)[-1]
     return bool(roles & people) or group in groups
+
+
+def _open_moment(ann: Annotation) -> bool:
+    """Nothing new asks for an answer: no feeling, thanks, question, request or wish."""
+    if ann.alliance or ann.fantasy or ann.affects:
+        return False
+    return not (asks_for_guidance(ann.text) or asks_the_companion(ann.text)
+                or _phrases("decision").search(ann.text))
 
 
 def _last_interpretation_answer(state: SessionState) -> str | None:

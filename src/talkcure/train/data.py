@@ -143,7 +143,8 @@ def goemotions(root: Path) -> Dataset:
 # ------------------------------------------------------------------ PsyDefConv
 
 def _context(turns: list[dict], n: int = 3) -> str:
-    return " ".join(f"{t['speaker']}: {t['text']}" for t in turns[-n:])
+    """The last ``n`` turns, one a line (embedded as the mean of the turns)."""
+    return "\n".join(" ".join(t["text"].split()) for t in turns[-n:])
 
 
 def psydefconv(root: Path) -> Dataset:

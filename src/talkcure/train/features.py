@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from talkcure.listen.encoder import DIM, MODEL_ID, Encoder, get_encoder
+from talkcure.listen.heads import embed_field
 from talkcure.train.data import Dataset, parse_posts
 
 
@@ -89,7 +90,7 @@ def embed_fields(cache: EmbeddingCache, ds: Dataset, fields: list[str]) -> dict[
             if "posts_mean" not in out:
                 out["posts_mean"], out["posts_max"] = user_pools(cache, ds.field("text"))
         else:
-            out[name] = cache.encode(ds.field(name))
+            out[name] = embed_field(cache.encode, name, ds.field(name))
     return {k: out[k] for k in fields}
 
 

@@ -135,15 +135,18 @@ _MIXES = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
 
 
 def _candidates(task: Task, sel: D.Dataset, sel_emb: dict, val: D.Dataset, val_emb: dict):
-    """Validation probabilities of every sparse C and dense architecture."""
-    sparse = {c: _sparse_member(task, sel, c).sparse_proba(val.field("text")) for c in task.grid}
-    dense = {}
+    """Validation probabilities of every sparse C and dense architecture (and the fits)."""
+    fitted: dict = {}
+    sparse, dense = {}, {}
+    for c in task.grid:
+        fitted[("sparse", c)] = head = _sparse_member(task, sel, c)
+        sparse[c] = head.sparse_proba(val.field("text"))
     for hidden in task.dense:
         shell = Head(task.name, sel.label_names, task.multilabel, list(task.fields), None,
                      None, None, None, None, None, None, mix=1.0)
-        head = _add_dense(shell, task, sel, sel_emb, hidden)
+        fitted[("dense", hidden)] = head = _add_dense(shell, task, sel, sel_emb, hidden)
         dense[hidden] = head.dense_proba(_dense_x(val_emb, task.fields))
-    return sparse, dense
+    return sparse, dense, fitted
 
 
 def _select(task: Task, sparse: dict, dense: dict, val: D.Dataset, log):
@@ -169,7 +172,7 @@ def fit_task(task: Task, train: D.Dataset, emb: dict, dev: D.Dataset | None = No
     of the chosen configuration for every training row (used for thresholds).
     """
     if dev is not None:
-        sparse, dense = _candidates(task, train, emb, dev, dev_emb)
+        sparse, dense, fitted = _candidates(task, train, emb, dev, dev_emb)
         score, c, hidden, mix, thr = _select(task, sparse, dense, dev, log)
         oof = None
     else:
@@ -181,7 +184,7 @@ def fit_task(task: Task, train: D.Dataset, emb: dict, dev: D.Dataset | None = No
         for fold in sorted(set(folds)):
             tr = [i for i, f in enumerate(folds) if f != fold]
             te = [i for i, f in enumerate(folds) if f == fold]
-            ps, pd = _candidates(task, train.subset(tr), {f: v[tr] for f, v in emb.items()},
+            ps, pd, _ = _candidates(task, train.subset(tr), {f: v[tr] for f, v in emb.items()},
                                  train.subset(te), {f: v[te] for f, v in emb.items()})
             for c in ps:
                 sparse[c][te] = ps[c]
@@ -189,9 +192,13 @@ def fit_task(task: Task, train: D.Dataset, emb: dict, dev: D.Dataset | None = No
                 dense[h][te] = pd[h]
         score, c, hidden, mix, thr = _select(task, sparse, dense, train, log)
         oof = mix * dense[hidden] + (1 - mix) * sparse[c]
-    head = _sparse_member(task, train, c)
-    if mix > 0:
-        _add_dense(head, task, train, emb, hidden)
+    if dev is not None:  # the members fitted on train are final
+        head, d = fitted[("sparse", c)], fitted[("dense", hidden)]
+        head.w1, head.b1, head.w2, head.b2 = d.w1, d.b1, d.w2, d.b2
+    else:
+        head = _sparse_member(task, train, c)
+        if mix > 0:
+            _add_dense(head, task, train, emb, hidden)
     head.mix = mix
     if task.multilabel:
         head.thresholds = thr.astype(np.float32)

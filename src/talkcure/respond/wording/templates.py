@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from talkcure.errors import TalkcureError
-from talkcure.model import Intervention
+from talkcure.model import Intervention, InterventionKind
 from talkcure.respond.wording.pronouns import flip_person
 
 RECENT_VARIANTS = 8  # a variant is not reused within this many companion turns
@@ -143,7 +143,9 @@ class TemplateWording:
         slots: dict[str, str] = {}
         if m.get("feeling"):
             slots["feeling"] = feeling_word(m["feeling"], m.get("emotion"), self.lang)
-        if m.get("person"):
+        if m.get("person_word"):
+            slots["person"] = f"your {m['person_word']}"
+        elif m.get("person"):
             slots["person"] = person_phrase(m["person"], m.get("person_plural") == "yes")
         if m.get("past_person"):
             slots["past_person"] = person_phrase(m["past_person"])
@@ -169,8 +171,16 @@ class TemplateWording:
         """Return (text, variant id) for a plan; ``recent`` lists variant ids already used."""
         slots = self.slots(plan)
         pool = self.candidates(plan, slots)
-        if not pool:
-            raise LookupError(f"no template fits a {plan.kind.value} plan")
+        if not pool:  # never fail a turn for want of words: drop the focus and the material
+            pool = self.candidates(Intervention(plan.kind, plan.reasons), {})
+        if not pool:  # a move that can't be made without material becomes an open question
+            plan.reasons.append(
+                f"not enough of the person's own material to word a {plan.kind.value}: "
+                "an open question instead"
+            )
+            plan.kind = InterventionKind.ELABORATION
+            plan.material = {}
+            pool = self.candidates(plan, {})
         window = set(recent[-RECENT_VARIANTS:])
         fresh = [v for v in pool if v.id not in window]
         if fresh:
