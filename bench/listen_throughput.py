@@ -4,10 +4,11 @@ the bare encoder, on the same 5,000 real utterances, and the ratio.
     .venv/bin/python bench/listen_throughput.py [--n 5000] [--data DIR]
 
 Utterances: client and therapist turns of AnnoMI (../shared/data, or
-TALKCURE_SHARED_DATA / --data), in file order, de-duplicated. Each timing
-uses a fresh encoder cache, so nothing is served from an earlier run; the
-models are loaded (and warmed on 50 other utterances) before the clock starts.
-Prints figures; never fails on time.
+TALKCURE_SHARED_DATA / --data), in file order, de-duplicated. Both are fed
+the same batches of 500 utterances; each pass starts with an empty encoder
+cache, so nothing is served from an earlier pass; the best of two passes is
+reported (the machine may be shared). The models are loaded and warmed on 50
+other utterances before the clock starts. Prints figures; never fails on time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import csv
 import time
 
 from talkcure.train.data import data_root
+
+BATCH = 500  # utterances per call, for both the pipeline and the bare encoder
 
 
 def utterances(n: int, data: str | None) -> tuple[list[str], list[str]]:
@@ -45,19 +48,21 @@ def main() -> None:
     pipe = model_pipeline()
     pipe.annotate(warm)
 
-    enc._cache.clear()
-    t0 = time.perf_counter()
-    enc.encode(texts)
-    bare = len(texts) / (time.perf_counter() - t0)
+    def rate(run) -> float:  # best of two passes, each with an empty encoder cache
+        best = 0.0
+        for _ in range(2):
+            enc._cache.clear()
+            t0 = time.perf_counter()
+            for start in range(0, len(texts), BATCH):
+                run(texts[start : start + BATCH])
+            best = max(best, len(texts) / (time.perf_counter() - t0))
+        return best
 
-    enc._cache.clear()
-    t0 = time.perf_counter()
-    for start in range(0, len(texts), 500):  # batches of 500, as a batch coder would
-        pipe.annotate(texts[start : start + 500])
-    full = len(texts) / (time.perf_counter() - t0)
+    bare = rate(enc.encode)
+    full = rate(pipe.annotate)
 
     words = sum(len(t.split()) for t in texts) / len(texts)
-    print(f"utterances: {len(texts)} (AnnoMI, mean {words:.1f} words)")
+    print(f"utterances: {len(texts)} (AnnoMI, mean {words:.1f} words), batches of {BATCH}")
     print(f"components: {', '.join(pipe.names)}")
     print(f"bare encoder ({enc.name}): {bare:,.0f} utterances/s")
     print(f"whole listening pipeline:  {full:,.0f} utterances/s")

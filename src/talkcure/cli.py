@@ -289,6 +289,8 @@ def key_path() -> None:
 from talkcure.cli_models import register as _register_models  # noqa: E402
 
 _register_models(app)
+__import__("talkcure.cli_web", fromlist=["register"]).register(app)  # serve, user
+__import__("talkcure.cli_formulate", fromlist=["register"]).register(app)  # formulate, fidelity
 
 
 def main() -> None:

@@ -97,8 +97,11 @@ def evaluate(
 def analyze(
     file: Annotated[Path, typer.Argument(help="Transcript: .csv or .jsonl with speaker and "
                                               "text (one utterance a row).")],
-    out: Annotated[Path | None, typer.Option("--out", help="Write JSONL here instead of "
-                                             "printing a table.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write JSONL here (one object per utterance, then a "
+                     "summary) instead of a table."),
+    ] = None,
 ) -> None:
     """Annotate a transcript (CSV or JSONL with speaker and text) with the listening models.
 
@@ -109,16 +112,16 @@ def analyze(
     from talkcure.errors import TalkcureError
 
     try:
-        rows = analyze_file(file)
+        rows, summary = analyze_file(file)
     except TalkcureError as err:
         _fail(str(err))
     if out is not None:
         with out.open("w", encoding="utf-8") as fh:
-            for row in rows:
+            for row in [*rows, summary]:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         typer.echo(f"{len(rows)} utterances annotated -> {out}")
     else:
-        typer.echo(render_table(rows))
+        typer.echo(render_table(rows, summary))
 
 
 def register(app: typer.Typer) -> None:

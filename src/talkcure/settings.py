@@ -9,6 +9,7 @@
 | TALKCURE_LOCALE | crisis-resource locale (US, GB, IE, CA, AU, INTL) | US |
 | TALKCURE_CRISIS_RESOURCES | YAML file overriding crisis resources | none |
 | TALKCURE_SEED | seed for choosing reply wording | 0 |
+| TALKCURE_COOKIE_SECURE | web app: 1 always marks cookies Secure, 0 never | auto (over HTTPS) |
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SETTINGS = (
     "TALKCURE_LOCALE",
     "TALKCURE_CRISIS_RESOURCES",
     "TALKCURE_SEED",
+    "TALKCURE_COOKIE_SECURE",
 )
 
 MAX_MESSAGE_CHARS = 4000

@@ -166,9 +166,9 @@ class Companion:
         for info in previous:
             old = SessionState.from_dict(self.store.session_state(info.id))
             state.rejected.extend(k for k in old.rejected if k not in state.rejected)
-            state.offered_before.extend(
-                i["key"] for i in old.interpretations if i["key"] not in state.offered_before
-            )
+            for i in old.interpretations:  # with the keys of patterns sharing its components
+                state.offered_before.extend(k for k in [i["key"], *i.get("related", ())]
+                                            if k not in state.offered_before)
         session = self.store.start_session(patient.id, state.to_dict())
         state.session_number = session.number
         opening = opening_text(

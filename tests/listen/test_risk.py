@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from talkcure.listen import risk
+from talkcure.listen import risk, risk_fields
 from talkcure.listen.component import Component
 from talkcure.listen.risk import RiskComponent, assess_risk, load_lexicon, normalise
 from talkcure.model import Annotation
@@ -25,7 +25,8 @@ def _suite() -> list[dict]:
 
 def _rule_names() -> set[str]:
     lex = risk.lexicon()
-    return {r.name for r in lex.rules} | {name for name, _ in lex.imminence}
+    rules = {r.name for r in lex.rules} | {name for name, _ in lex.imminence}
+    return rules | risk_fields.rule_names()
 
 
 # --------------------------------------------------------------------------- the suite

@@ -21,6 +21,7 @@ ALLOWED = {
     "evals": COMMON | {"listen", "train", "evals"},
 }
 WIRING = {"therapy", "chat_loop", "measure_flow", "measure_entry", "show", "cli", "batch",
+          "cli_web", "cli_formulate",
           "report", "web", "cli_models", "__init__"}
 
 

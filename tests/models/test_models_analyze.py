@@ -39,6 +39,7 @@ def test_analyze_csv_prints_a_table(tmp_path):
     assert "behaviour question" in out  # the opening helper turn
     assert "defense " in out and "talk " in out
     assert "people mother" in out
+    assert "turns flagged for risk: none" in out and "P(Ideation or worse)" in out
 
 
 def test_analyze_jsonl_writes_annotations(tmp_path):
@@ -47,6 +48,9 @@ def test_analyze_jsonl_writes_annotations(tmp_path):
                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    summary = rows.pop()
+    assert summary["summary"] is True and summary["person_turns"] == 2
+    assert 0.0 <= summary["person_risk"]["p_ideation_or_worse"] <= 1.0
     assert [r["role"] for r in rows] == ["helper", "person", "helper", "person"]
     person = rows[1]["annotation"]
     assert person["risk"]["flagged"] is False
@@ -64,7 +68,9 @@ def test_analyze_flags_risk_in_a_transcript(tmp_path):
                     encoding="utf-8")
     out = tmp_path / "o.jsonl"
     assert CliRunner().invoke(app, ["analyze", str(path), "--out", str(out)]).exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8"))["annotation"]["risk"]["flagged"] is True
+    row, summary = (json.loads(x) for x in out.read_text(encoding="utf-8").splitlines())
+    assert row["annotation"]["risk"]["flagged"] is True
+    assert summary["flagged_turns"] == [0]
 
 
 def test_analyze_bad_input_says_what_to_do(tmp_path):

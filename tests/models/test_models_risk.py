@@ -48,8 +48,9 @@ def test_never_removes_a_rule_hit(threshold):
 def test_red_team_suite_still_passes():
     rows = _suite()
     anns = _annotate(LearnedRiskComponent(), [row["text"] for row in rows])
-    missed = [r["text"] for r, a in zip(rows, anns, strict=True) if r["risk"] and not a.risk.flagged]
-    false = [r["text"] for r, a in zip(rows, anns, strict=True) if not r["risk"] and a.risk.flagged]
+    pairs = list(zip(rows, anns, strict=True))
+    missed = [r["text"] for r, a in pairs if r["risk"] and not a.risk.flagged]
+    false = [r["text"] for r, a in pairs if not r["risk"] and a.risk.flagged]
     rule = _annotate(RiskComponent(), [row["text"] for row in rows])
     rule_false = {r["text"] for r, a in zip(rows, rule, strict=True)
                   if not r["risk"] and a.risk.flagged}

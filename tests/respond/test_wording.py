@@ -104,7 +104,8 @@ def test_every_template_slot_is_known():
     import re
 
     known = {"feeling", "person", "past_person", "quote", "quote_then", "quote_now",
-             "session_material"}
+             "session_material", "other_person", "wish", "response_other", "response_self",
+             "defense_move"}
     for variants in load_templates()["variants"].values():
         for v in variants:
             assert set(re.findall(r"\{(\w+)\}", v.text)) <= known, v.id

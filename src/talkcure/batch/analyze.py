@@ -11,6 +11,8 @@ person seeking help.
   (both speakers) and the client-talk head with the helper turn before.
 - Helper turns get AnnoMI behaviour, ESConv strategy and EPITOME empathy levels,
   read against the other speaker's turn before.
+- The whole transcript: the turns flagged for risk, and the C-SSRS head over all
+  of the person's turns pooled (the level it was trained on; a screening signal).
 """
 
 from __future__ import annotations
@@ -112,11 +114,29 @@ def analyze(turns: list[tuple[str, str]], pipeline=None) -> list[dict]:
     return rows
 
 
-def analyze_file(path: Path) -> list[dict]:
-    return analyze(read_transcript(path))
+def summarise(rows: list[dict]) -> dict:
+    """The transcript as a whole: utterances flagged, and the C-SSRS head over all of
+    the person's turns (the level it was trained on)."""
+    from talkcure.listen.risk_model import RiskHead
+
+    person = [r for r in rows if r.get("role") == "person"]
+    out = {"summary": True, "utterances": len(rows), "person_turns": len(person),
+           "flagged_turns": [r["index"] for r in person if r["annotation"]["risk"]["flagged"]]}
+    if person:
+        head = RiskHead()
+        score = head.person_score([r["text"] for r in person])
+        out["person_risk"] = {"p_ideation_or_worse": round(score, 3),
+                              "threshold": round(head.user_threshold, 3),
+                              "above_threshold": score >= head.user_threshold}
+    return out
 
 
-def render_table(rows: list[dict]) -> str:
+def analyze_file(path: Path) -> tuple[list[dict], dict]:
+    rows = analyze(read_transcript(path))
+    return rows, summarise(rows)
+
+
+def render_table(rows: list[dict], summary: dict | None = None) -> str:
     lines = []
     for row in rows:
         text = row["text"] if len(row["text"]) <= 70 else row["text"][:67] + "..."
@@ -136,4 +156,13 @@ def render_table(rows: list[dict]) -> str:
             people = ", ".join(p["role"] for p in a["people"])
             if people:
                 lines.append(f"    people {people}")
+    if summary:
+        flagged = ", ".join(str(i) for i in summary["flagged_turns"]) or "none"
+        lines.append(f"turns flagged for risk: {flagged}")
+        risk = summary.get("person_risk")
+        if risk:
+            verdict = "above" if risk["above_threshold"] else "below"
+            lines.append(f"C-SSRS head over all the person's turns: P(Ideation or worse) "
+                         f"{risk['p_ideation_or_worse']:.2f}, {verdict} the screening threshold "
+                         f"{risk['threshold']:.2f} (a screening signal, not an assessment)")
     return "\n".join(lines)

@@ -1,8 +1,12 @@
-"""Course memory, first version: what recurs across a person's utterances.
+"""Course memory: what recurs across a person's utterances.
 
 Built only from the person's own annotated words; every theme and pattern
-keeps the ids of the turns it rests on. The full case formulation (CCRT,
-defense profile) grows from here.
+keeps the ids of the turns it rests on. Besides person / feeling themes and
+avoided feelings it keeps the relationship episodes with their CCRT scoring
+(:mod:`talkcure.formulate.episodes`) and a defense reading of each utterance
+(:mod:`talkcure.formulate.defenses`), so the planner can draw on the same
+findings the formulation reports (:func:`talkcure.formulate.formulation.build_formulation`
+builds one from a CourseMemory).
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ from importlib.resources import files
 
 import yaml
 
-from talkcure.listen.text import clauses
+from talkcure.formulate.defenses import DefenseHit, DefenseRating, rate
+from talkcure.formulate.episodes import (
+    EpisodeTracker,
+    RelationshipPattern,
+    relationship_patterns,
+)
+from talkcure.formulate.evidence import Mention, clause_around
 from talkcure.model import NEGATIVE_GROUPS, Annotation
 
-
-@dataclass(frozen=True)
-class Mention:
-    turn_id: int
-    session: int  # session number in the course
-    index: int  # turn index in the session
-    quote: str = ""  # the clause that carried it, as written
+__all__ = ["Avoidance", "CourseMemory", "Mention", "Pattern", "Theme", "clause_around",
+           "minimises"]
 
 
 @dataclass
@@ -79,17 +84,12 @@ def minimises(text: str, after: int = 0) -> bool:
     return any(m.start() >= after for m in _minimisers().finditer(text))
 
 
-def clause_around(text: str, start: int, end: int, max_words: int = 40) -> str:
-    """The clause holding text[start:end]; over ``max_words`` words, a window around it."""
-    spans = clauses(text)
-    lo, hi = next(((a, b) for a, b in spans if a <= start < b), spans[0] if spans else (0, 0))
-    clause = text[lo:hi].strip(" ,-")
-    words = clause.split()
-    if len(words) > max_words:
-        cue_word = len(text[lo:start].split())
-        first = max(0, min(cue_word - max_words // 2, len(words) - max_words))
-        clause = " ".join(words[first : first + max_words])
-    return clause
+@dataclass
+class DefenseRecord:
+    """The defense reading of one utterance."""
+
+    mention: Mention
+    rating: DefenseRating
 
 
 class CourseMemory:
@@ -101,6 +101,9 @@ class CourseMemory:
         self.groups: dict[str, str] = {}  # emotion -> Ekman group, as seen
         self._last: tuple[Annotation, int, int, int] | None = None  # ann, turn_id, session, idx
         self.count = 0
+        self.tracker = EpisodeTracker()
+        self.defenses: list[DefenseRecord] = []
+        self.alliance: list[tuple[Mention, str]] = []  # (utterance, alliance cue kind)
 
     def _theme(self, key: str, label: str) -> Theme:
         if key not in self.themes:
@@ -133,6 +136,14 @@ class CourseMemory:
         if ann.time is not None and ann.time.childhood:
             self._add_childhood(ann, turn_id, session, index)
         self._note_avoidance(ann, turn_id, session, index)
+        prev = self._last[0] if self._last is not None and self._last[2] == session else None
+        rating = rate(ann, prev)
+        quote = clause_around(text, rating.defenses[0].start, rating.defenses[0].end) \
+            if rating.defenses else clause_around(text, 0, 0)
+        self.defenses.append(DefenseRecord(Mention(turn_id, session, index, quote), rating))
+        for cue in ann.alliance:
+            self.alliance.append((Mention(turn_id, session, index, cue.cue), cue.kind))
+        self.tracker.add(ann, turn_id, session, index)
         self._last = (ann, turn_id, session, index)
 
     def _note_avoidance(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
@@ -173,6 +184,13 @@ class CourseMemory:
         ]
         if self._last is not None and self._last[1] == old_id:
             self._last = (self._last[0], new_id, self._last[2], self._last[3])
+        self.tracker.relabel(old_id, new_id)
+        for rec in self.defenses:
+            if rec.mention.turn_id == old_id:
+                m = rec.mention
+                rec.mention = Mention(new_id, m.session, m.index, m.quote)
+        self.alliance = [(Mention(new_id, m.session, m.index, m.quote) if m.turn_id == old_id
+                          else m, kind) for m, kind in self.alliance]
 
     def forget(self, turn_id: int) -> None:
         """Drop what a turn added (the turn could not be stored)."""
@@ -183,6 +201,9 @@ class CourseMemory:
         if self._last is not None and self._last[1] == turn_id:
             self._last = None
         self.count -= 1
+        self.tracker.forget(turn_id)
+        self.defenses = [r for r in self.defenses if r.mention.turn_id != turn_id]
+        self.alliance = [(m, k) for m, k in self.alliance if m.turn_id != turn_id]
 
     # ---------------------------------------------------------------- read side
 
@@ -257,6 +278,24 @@ class CourseMemory:
                 self._theme(f"childpair:{person.role}|{affect.group}", person.role).mentions.append(
                     Mention(turn_id, session, index, quote)
                 )
+
+    @property
+    def episodes(self):
+        return self.tracker.episodes
+
+    def relationship_patterns(self) -> list[RelationshipPattern]:
+        """CCRT patterns shared by at least two relationship episodes."""
+        return relationship_patterns(self.tracker.episodes)
+
+    def defense_patterns(self, min_utterances: int = 2) -> dict[str, list[tuple[Mention,
+                                                                              DefenseHit]]]:
+        """Specific defenses seen in at least ``min_utterances`` utterances."""
+        seen: dict[str, list[tuple[Mention, DefenseHit]]] = {}
+        for rec in self.defenses:
+            for hit in rec.rating.defenses:
+                if hit.level < 7:
+                    seen.setdefault(hit.name, []).append((rec.mention, hit))
+        return {k: v for k, v in seen.items() if len({m.turn_id for m, _ in v}) >= min_utterances}
 
     def recurring(self) -> list[Theme]:
         return sorted(

@@ -63,7 +63,7 @@ class Encoder:
     def __init__(
         self,
         max_length: int = 128,
-        batch_size: int = 64,
+        batch_size: int = 32,
         cache_size: int = 4096,
         threads: int | None = None,
     ) -> None:

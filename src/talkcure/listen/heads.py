@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -60,10 +60,12 @@ def weights_dir() -> Path:
     return Path(str(files("talkcure.listen") / "weights"))
 
 
-def terms(text: str) -> list[str]:
-    """Word unigrams and bigrams, lower-cased ("didn't" is one word)."""
+@lru_cache(maxsize=8192)
+def terms(text: str) -> tuple[str, ...]:
+    """Word unigrams and bigrams, lower-cased ("didn't" is one word); cached, since
+    every head of the pipeline reads the same utterance."""
     words = _WORD.findall(text.lower().replace("’", "'"))
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return (*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)))
 
 
 @dataclass

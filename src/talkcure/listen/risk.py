@@ -48,6 +48,7 @@ from typing import ClassVar
 
 import yaml
 
+from talkcure.listen import risk_fields
 from talkcure.model import Annotation, RiskAssessment
 
 try:  # the regex parser, to read each pattern's literal starts (speed only)
@@ -63,6 +64,17 @@ _WINDOW = 300  # characters either side of a match that its context checks read
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4]")
 _BREAKS = re.compile("[.!?;:\n\r\u2026\u2013\u2014]+|\\s-+\\s")
 _NON_WORD = re.compile(r"[^a-z0-9|]+")
+_NON_WORD_CLAUSE = re.compile(r"[^a-z0-9|,]+")
+_CLAUSE_MARKS = re.compile("[,()\\[\\]{}\"\u201c\u201d]+")
+# "k1ll mys3lf", "$uicide": a leet character inside a word that has a letter after it
+_LEET_WORD = re.compile(
+    r"(?<![a-z0-9@$])(?=[a-z@$])[a-z0-9@$]*?[013457@$][a-z0-9@$]*?[a-z][a-z0-9@$]*"
+)
+_LEET = str.maketrans("013457@$", "oieastas")
+_REPEATS = re.compile(r"([a-z])\1{2,}")  # "dieeee", "sooo" -> "die", "so"
+_MASKED = re.compile(r"(?<=[a-z])\*+(?=[a-z])")  # "sh*t" -> "sht" (not "sh t")
+_SLASHED = re.compile(r"\bs ?[/.] ?h\b")  # "s/h" -> "sh"
+_REPEATED_MARKS = re.compile(r" , (?:, )+")  # "no, (not really)" -> "no , not really"
 _VOCAB_REF = re.compile(r"\{([a-z_]+)\}")
 # "I ' m", "don ' t" (apostrophe typed with spaces) -> "im", "dont"
 _SPLIT_CONTRACTION = re.compile(
@@ -80,6 +92,7 @@ class Rule:
     imminent: bool = False
     unless: tuple[str, ...] = ()
     past_kind: str = ""
+    speaker: bool = False  # about the speaker: not after a third party (see risk.yaml)
 
 
 @dataclass(frozen=True)
@@ -215,6 +228,7 @@ def load_lexicon(text: str) -> Lexicon:
                     imminent=bool(item.get("imminent", False)),
                     unless=tuple(item.get("unless") or ()),
                     past_kind=past_kind,
+                    speaker=bool(item.get("speaker", False)),
                 )
             )
     contexts = {k: _compile(v, vocab, k) for k, v in data["contexts"].items()}
@@ -222,7 +236,10 @@ def load_lexicon(text: str) -> Lexicon:
         missing = set(rule.unless) - set(contexts)
         if missing:
             raise ValueError(f"risk lexicon: rule {rule.name}: unknown context {missing}")
-    for needed in ("intent", "remote_past"):
+    needed_contexts = ["intent", "remote_past"]
+    if any(rule.speaker for rule in rules):
+        needed_contexts += ["third_party", "first_person"]
+    for needed in needed_contexts:
         if needed not in contexts:
             raise ValueError(f"risk lexicon: context {needed!r} is required")
     lex = Lexicon(
@@ -253,12 +270,26 @@ def lexicon() -> Lexicon:
 # --------------------------------------------------------------------------- reading
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents or apostrophes, single spaces, sentence ends as " | "."""
+def normalise(text: str, clauses: bool = False) -> str:
+    """Lower case, no accents or apostrophes, single spaces, sentence ends as " | ".
+
+    Leetspeak inside words is read as letters ("k1ll" -> "kill"), runs of three or
+    more of a letter as one ("sooo" -> "so"). With ``clauses``, commas, brackets
+    and quotes are kept as a clause mark " , " (for the semantic fields).
+    """
     text = unicodedata.normalize("NFKD", text).lower()
     text = _APOSTROPHES.sub("", text)
+    text = _MASKED.sub("", text)
+    text = _SLASHED.sub("sh", text)
+    text = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
+    text = _REPEATS.sub(r"\1", text)
     text = _BREAKS.sub(" | ", text)
-    text = " ".join(_NON_WORD.sub(" ", text).split())
+    if clauses:
+        text = _CLAUSE_MARKS.sub(" , ", text)
+        text = " ".join(_NON_WORD_CLAUSE.sub(" ", text).split())
+        text = _REPEATED_MARKS.sub(" , ", text)
+    else:
+        text = " ".join(_NON_WORD.sub(" ", text).split())
     return _SPLIT_CONTRACTION.sub(lambda m: "".join(g for g in m.groups() if g), text)
 
 
@@ -322,13 +353,62 @@ def _blank_denials(scan: _Scanner) -> None:
         scan.norm = "".join(chars)  # only removes words, so the candidates stay valid
 
 
-def _scan(text: str, lex: Lexicon | None = None) -> RiskAssessment:
+def _about_someone_else(norm: str, left: int, right: int, start: int, lex: Lexicon) -> bool:
+    """A third party right before the match, and no first-person word in its sentence."""
+    third = lex.contexts["third_party"].search(norm, max(left, start - 60), start)
+    return third is not None and lex.contexts["first_person"].search(norm, left, right) is None
+
+
+def _without_clauses(clausal: str) -> tuple[str, list[int]]:
+    """The text without its clause marks, and where each mark stood (offsets in that text)."""
+    words: list[str] = []
+    marks: list[int] = []
+    pos = 0
+    for word in clausal.split(" "):
+        if word == ",":
+            marks.append(pos)
+        elif word:
+            words.append(word)
+            pos += len(word) + 1
+    return " ".join(words), marks
+
+
+def _with_clauses(norm: str, marks: list[int]) -> str:
+    """Put the clause marks back (norm may have had words blanked, which keeps offsets)."""
+    pieces, prev = [], 0
+    for at in marks:
+        pieces.append(norm[prev:at])
+        pieces.append(", ")
+        prev = at
+    pieces.append(norm[prev:])
+    return "".join(pieces)
+
+
+def _field_hits(clausal: str, lex: Lexicon, fields, gated: bool = True):
+    """(cue, kind, imminent) for each semantic-field combination read in the message."""
+    remote_past = lex.contexts["remote_past"]
+    out = []
+    for hit in risk_fields.read(clausal, fields, gated):
+        kind, imminent = hit.kind, hit.imminent
+        left, right = _sentence(clausal, hit.start, hit.end)
+        if hit.end - hit.start < len(clausal) and remote_past.search(clausal, left, right):
+            kind = "suicide" if kind == "emergency" else kind  # a past attempt, as for the rules
+            imminent = False
+        out.append((hit.name, kind, imminent))
+    return out
+
+
+def _scan(
+    text: str, lex: Lexicon | None = None, fields: risk_fields.Fields | None = None,
+    gated: bool = True,
+) -> RiskAssessment:
     lex = lex or lexicon()
-    norm = normalise(text)
+    fields = fields or risk_fields.fields()
+    norm, marks = _without_clauses(risk_fields.respell(normalise(text, clauses=True), fields))
     if not norm:
         return RiskAssessment.none()
     scan = _Scanner(norm, lex)
-    _blank_denials(scan)
+    _blank_denials(scan)  # for the fields too: "I have no thoughts of ending it"
     norm = scan.norm
     intent = lex.contexts["intent"]
     remote_past = lex.contexts["remote_past"]
@@ -342,6 +422,8 @@ def _scan(text: str, lex: Lexicon | None = None) -> RiskAssessment:
             if rule.unless and not intent.search(norm, left, right):
                 if any(lex.contexts[c].search(norm, left, right) for c in rule.unless):
                     continue
+            if rule.speaker and _about_someone_else(norm, left, right, m.start(), lex):
+                continue
             if remote_past.search(norm, left, right):
                 best = best or (rule.past_kind or rule.kind, False)
                 continue
@@ -352,6 +434,10 @@ def _scan(text: str, lex: Lexicon | None = None) -> RiskAssessment:
         kind, imminent = best
         found[kind] = found.get(kind, False) or imminent
         cues.append(rule.name)
+    for name, kind, imminent in _field_hits(_with_clauses(norm, marks), lex, fields, gated):
+        if name not in cues:
+            cues.append(name)
+        found[kind] = found.get(kind, False) or imminent
     if not found:
         return RiskAssessment.none()
     imminent = any(found.values())

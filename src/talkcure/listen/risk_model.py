@@ -7,8 +7,16 @@ head (MiniLM embedding + TF-IDF, trained on Reddit users graded Supportive <
 Indicator < Ideation < Behavior < Attempt). When the head's probability of
 "Ideation or worse" reaches the utterance threshold, the utterance is flagged
 with kind ``suicide`` and cue ``model:cssrs``. A rule hit is never changed:
-the rules stay the recall floor. The utterance threshold is set so that at
-most 0.5 % of everyday Reddit comments (GoEmotions dev) are flagged.
+the rules stay the recall floor.
+
+The head was trained on whole Reddit users, and separates single utterances
+poorly, so the utterance threshold is high: above the highest score of about
+13,000 everyday and counselling utterances (GoEmotions dev, ESConv seeker and
+AnnoMI client turns). At the level it was trained on - all of a person's
+utterances, :meth:`RiskHead.person_score` - it is useful: in cross-validation,
+rules OR head find 97 % of "Ideation or worse" users against 84 % for the
+rules alone (README, "Listening models"); ``talkcure analyze`` reports it per
+transcript.
 
 Fails closed like the rules: an error in either part propagates, and the
 pipeline then reads every utterance of the batch as risk.
@@ -36,6 +44,19 @@ class RiskHead:
         self.cols = [self.head.labels.index(x) for x in IDEATION_OR_WORSE]
         self.utterance_threshold = float(self.head.meta.get("utterance_threshold", 0.9))
         self.user_threshold = float(self.head.meta.get("user_threshold", 0.5))
+
+    def person_score(self, texts: Sequence[str]) -> float:
+        """P(Ideation or worse) of a person from all their utterances, pooled the way
+        the head was trained (mean and max of the utterance embeddings)."""
+        from talkcure.listen.encoder import get_encoder
+
+        texts = [t for t in texts if t.strip()] or [""]
+        emb = get_encoder().encode(texts)
+        proba = self.head.proba(
+            {"text": ["\n".join(texts)]},
+            embedded={"posts_mean": emb.mean(axis=0)[None], "posts_max": emb.max(axis=0)[None]},
+        )
+        return float(proba[0, self.cols].sum())
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Each text as one post (the pooled post fields are the text's own embedding)."""

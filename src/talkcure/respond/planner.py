@@ -16,9 +16,10 @@ from importlib.resources import files
 
 import yaml
 
-from talkcure.formulate.memory import CourseMemory, Pattern, clause_around, minimises
+from talkcure.formulate.memory import CourseMemory, clause_around, minimises
 from talkcure.model import NEGATIVE_GROUPS, Annotation, Intervention
 from talkcure.model import InterventionKind as K
+from talkcure.respond import dynamics
 from talkcure.respond.state import CURRENT_TURN, SessionState
 from talkcure.respond.wording.templates import feeling_word, person_phrase
 
@@ -109,9 +110,11 @@ class Planner:
         if not state.interpretations or state.interpretations[-1].get("response"):
             return None
         answer = response_to_interpretation(ann)
-        state.interpretations[-1]["response"] = answer
-        if answer == "disagrees":
-            state.rejected.append(state.interpretations[-1]["key"])
+        last = state.interpretations[-1]
+        last["response"] = answer
+        if answer == "disagrees":  # never offered again, nor what shares its components
+            state.rejected.extend(k for k in [last["key"], *last.get("related", ())]
+                                  if k not in state.rejected)
         return answer
 
     # ------------------------------------------------------------------ rules
@@ -195,6 +198,9 @@ class Planner:
                 material={"focus": cue.kind, **_material(ann, feeling, person)},
                 rule="fantasy",
             )
+        explore = None if early else dynamics.exploration(ann, memory, state)
+        if explore:
+            return explore
         if feeling is not None and feeling.group in NEGATIVE_GROUPS:
             if person is not None:
                 return Intervention(
@@ -261,6 +267,9 @@ class Planner:
                 material={"focus": "minimising", **_material(ann, feeling, _main_person(ann))},
                 rule="minimising",
             )
+        defense = dynamics.defense_confrontation(ann, memory, state)
+        if defense:
+            return defense
         if ann.distress >= 0.5 or state.used_avoidances or not _open_moment(ann):
             return None  # at most once a session, and only when the person isn't mid-request
         pending = memory.pending_avoidance(_index_of(state), state.session_number)
@@ -278,42 +287,7 @@ class Planner:
         return None
 
     def _interpretation(self, ann, memory: CourseMemory, state) -> Intervention | None:
-        cfg = self.config
-        since = state.turns_since(K.INTERPRETATION)
-        if since is not None and since < cfg.interpretation_gap:
-            return None
-        if ann.distress >= cfg.distress_threshold:
-            return None
-        offered = {i["key"] for i in state.interpretations} | set(state.offered_before)
-        roles = {p.role for p in ann.people}
-        groups = {a.group for a in ann.affects}
-        for pattern in memory.patterns():
-            if pattern.key in state.rejected or pattern.key in offered:
-                continue
-            if len({m.turn_id for m in pattern.evidence}) < cfg.min_evidence:
-                continue
-            if not _touches(pattern, roles, groups):
-                continue  # follow the lead: only when the person is near the theme now
-            state.interpretations.append({"key": pattern.key, "turn": state.turn,
-                                          "response": None})
-            quotes = [m.quote for m in pattern.evidence if m.quote]
-            material = dict(pattern.material)
-            material["focus"] = pattern.kind
-            if quotes:
-                material["quote_then"] = quotes[0]
-                material["quote_now"] = quotes[-1]
-            n = len({m.turn_id for m in pattern.evidence})
-            sessions = sorted({m.session for m in pattern.evidence})
-            return Intervention(
-                K.INTERPRETATION,
-                [f"pattern {pattern.key} seen in {n} utterances (sessions "
-                 f"{', '.join(map(str, sessions))}) ≥ {cfg.min_evidence}; the person is near "
-                 "it now and not overwhelmed: offer it tentatively"],
-                material=material,
-                evidence=[m.turn_id for m in pattern.evidence],
-                rule=f"interpret_{pattern.kind}",
-            )
-        return None
+        return dynamics.interpretation(ann, memory, state, self.config)
 
     # ------------------------------------------------------------------ adjustments
 
@@ -419,12 +393,6 @@ def session_material(memory: CourseMemory, session: int) -> str:
     if feelings:
         parts.append("feeling " + " and ".join(dict.fromkeys(f for _, f in feelings)))
     return ", and ".join(parts)
-
-
-def _touches(pattern: Pattern, roles: set[str], groups: set[str]) -> bool:
-    people = {pattern.material.get("person"), pattern.material.get("past_person")}
-    group = pattern.key.rsplit("|", 1)[-1]
-    return bool(roles & people) or group in groups
 
 
 def _open_moment(ann: Annotation) -> bool:

@@ -15,6 +15,11 @@ from talkcure.respond.wording.templates import (
 )
 
 
+# GoEmotions labels that are stances or wants rather than feelings to hand back to a person
+NOT_FEELINGS = frozenset({"desire", "curiosity", "approval", "realization", "admiration",
+                          "caring"})
+
+
 def join_words(items: list[str]) -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
@@ -42,6 +47,8 @@ def summarize(session_anns: list[Annotation], memory: CourseMemory, crisis: bool
     quotes: list[tuple[float, str]] = []
     for ann in session_anns:
         for a in ann.affects:
+            if a.emotion in NOT_FEELINGS:
+                continue
             word = feeling_word(a.cue, a.emotion, lang)
             feelings[word] += 1
             strongest[word] = max(strongest.get(word, (0.0, "")), (a.intensity, a.group))

@@ -22,6 +22,8 @@ class SessionState:
     rejected: list[str] = field(default_factory=list)  # pattern keys the person turned down
     offered_before: list[str] = field(default_factory=list)  # interpreted in earlier sessions
     used_avoidances: list[int] = field(default_factory=list)  # turn ids already taken up
+    explored: list[str] = field(default_factory=list)  # exploration foci used (dynamics.py)
+    confronted: list[str] = field(default_factory=list)  # defenses pointed to this session
     flagged: bool = False
     risk_level: str = ""
 

@@ -250,7 +250,14 @@ class Store:
         enc = self.cipher
         now = _now()
         plan_data = plan.to_dict()
+        values: dict[str, Any] = {"state_enc": enc.encrypt_json(state, "sessions.state")}
+        if flag:
+            values.update(flagged=True, flag_reason=flag["reason"][:200])
         with self.engine.begin() as conn:
+            # Writing the session row first locks it (PostgreSQL: row lock; SQLite: the
+            # write lock) until commit, so concurrent turns of one session, even from
+            # several app servers, read the next index one after the other.
+            conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
             idx = (
                 conn.execute(
                     select(func.max(t.turns.c.idx)).where(t.turns.c.session_id == session_id)
@@ -281,9 +288,7 @@ class Store:
                     created_at=now,
                 )
             ).inserted_primary_key[0]
-            values: dict[str, Any] = {"state_enc": enc.encrypt_json(state, "sessions.state")}
             if flag:
-                values.update(flagged=True, flag_reason=flag["reason"][:200])
                 conn.execute(
                     insert(t.flags).values(
                         session_id=session_id,
@@ -294,7 +299,6 @@ class Store:
                         created_at=now,
                     )
                 )
-            conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
         log.debug("stored exchange in session %s (turns %s, %s)", session_id, patient_id,
                   companion_id)
         return patient_id, companion_id

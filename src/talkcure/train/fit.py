@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from talkcure.listen.heads import Tfidf
@@ -73,6 +75,7 @@ def fit_dense(x: np.ndarray, y: np.ndarray, k: int, multilabel: bool, hidden: in
               alpha: float = 1e-3, seed: int = 13):
     """(w1, b1, w2, b2) of the MLP (``hidden == 0``: w1 = b1 = None, a linear layer);
     missing classes get a bias of -30."""
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     if hidden == 0:  # a linear member (small data sets): balanced logistic regression
@@ -91,7 +94,9 @@ def fit_dense(x: np.ndarray, y: np.ndarray, k: int, multilabel: bool, hidden: in
     clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, batch_size=128,
                         learning_rate_init=1e-3, max_iter=60, early_stopping=len(x) >= 200,
                         n_iter_no_change=4, random_state=seed)
-    clf.fit(x, y)
+    with warnings.catch_warnings():  # max_iter reached on tiny slices: expected, harmless
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
     (w1, w2_fit), (b1, b2_fit) = clf.coefs_, clf.intercepts_
     if multilabel:
         return w1, b1, w2_fit, b2_fit

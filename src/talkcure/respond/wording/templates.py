@@ -149,8 +149,13 @@ class TemplateWording:
             slots["person"] = person_phrase(m["person"], m.get("person_plural") == "yes")
         if m.get("past_person"):
             slots["past_person"] = person_phrase(m["past_person"])
+        if m.get("other_person"):
+            slots["other_person"] = person_phrase(m["other_person"])
         if m.get("session_material"):
             slots["session_material"] = m["session_material"]
+        for key in ("wish", "response_other", "response_self", "defense_move"):
+            if m.get(key):  # plain phrases from the formulation (data/ccrt, data/defenses)
+                slots[key] = m[key]
         for key in ("quote", "quote_then", "quote_now"):
             if m.get(key):
                 q = quote_phrase(m[key])

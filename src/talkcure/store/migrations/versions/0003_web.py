@@ -104,6 +104,10 @@ def _append_only_triggers() -> None:
             "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
             "FOR EACH ROW EXECUTE FUNCTION talkcure_audit_append_only()"
         )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION talkcure_audit_append_only()"
+        )
     elif dialect == "sqlite":
         for event in ("UPDATE", "DELETE"):
             op.execute(
@@ -116,6 +120,7 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS talkcure_audit_append_only()")
     for name in ("ix_audit_log_actor", "ix_audit_log_patient"):
         op.drop_index(name, "audit_log")
