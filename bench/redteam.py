@@ -1,11 +1,21 @@
 """Red-team figures for the rule risk component (talkcure.listen.risk).
 
-Prints, for tests/data/redteam_suite.jsonl: the number of risk phrasings and
-safe controls, recall, false-alarm rate, and mean / p95 milliseconds per
-message; then the time for one 1 MB message. With ../shared/data present it
+Prints, for each red-team file in tests/data (the suite grown alongside the
+rules, and the two held-out sets written fresh to measure generalisation): the
+number of risk phrasings and safe controls, recall, false-alarm rate, missed
+phrasings and false alarms, then the overall false-alarm rate and mean / p95
+milliseconds per message; then the time for two 1 MB messages (plain prose, and
+dense random risk words), wall clock and CPU. With ../shared/data present it
 also prints the flag rate on real ESConv seeker turns (emotional-support chat,
 mostly not crisis) and user-level recall on the Reddit C-SSRS dataset.
 Prints figures; never fails on time.
+
+Held-out figures measured untouched, before their misses were fixed:
+  redteam_heldout.jsonl (written before the semantic fields existed), on the
+    rules as they were: recall 0.412 (119/289), false alarms 0.078 (13/167)
+  redteam_heldout2.jsonl (written after), on the rules + fields of that day:
+    recall 0.550 (44/80), false alarms 0.160 (8/50); the original rules on the
+    same file: recall 0.438, false alarms 0.140
 
     .venv/bin/python bench/redteam.py
 """
@@ -15,6 +25,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import random
 import statistics
 import sys
 import time
@@ -22,50 +33,67 @@ from collections import Counter
 from pathlib import Path
 
 from talkcure.listen.risk import assess_risk, lexicon
+from talkcure.listen.risk_fields import fields
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITE = ROOT / "tests" / "data" / "redteam_suite.jsonl"
+FILES = [ROOT / "tests" / "data" / name for name in
+         ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl")]
 SHARED = ROOT.parent / "shared" / "data"
 
 
-def suite() -> None:
-    rows = [json.loads(x) for x in SUITE.read_text(encoding="utf-8").splitlines() if x.strip()]
-    for row in rows:  # warm up: the lexicon is compiled on first use
-        assess_risk(row["text"])
-    times, results = [], []
-    for _ in range(5):
+def red_team() -> None:
+    assess_risk("warm up")  # the lexicons are compiled on first use
+    times: list[float] = []
+    controls = alarms = 0
+    for path in FILES:
+        if not path.is_file():
+            continue
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        results = []
         for row in rows:
             t = time.perf_counter()
             a = assess_risk(row["text"])
             times.append((time.perf_counter() - t) * 1000)
             results.append((row, a))
-    results = results[: len(rows)]
-    risky = [a for row, a in results if row["risk"]]
-    safe = [(row, a) for row, a in results if not row["risk"]]
-    missed = [row["text"] for row, a in results if row["risk"] and not a.flagged]
-    false = [row["text"] for row, a in safe if a.flagged]
-    print(f"red-team suite: n={len(rows)} ({len(risky)} risk, {len(safe)} controls)")
-    print(f"  recall            {1 - len(missed) / len(risky):.3f}  (missed {len(missed)})")
-    print(f"  false-alarm rate  {len(false) / len(safe):.3f}  ({len(false)} of {len(safe)})")
-    for text in missed:
-        print(f"    MISSED: {text[:100]}")
-    for text in false:
-        print(f"    false alarm: {text[:100]}")
+        risky = [(row, a) for row, a in results if row["risk"]]
+        safe = [(row, a) for row, a in results if not row["risk"]]
+        missed = [row["text"] for row, a in risky if not a.flagged]
+        false = [row["text"] for row, a in safe if a.flagged]
+        wrong_kind = sum(1 for row, a in risky
+                         if a.flagged and row.get("kind") and row["kind"] not in a.kinds)
+        controls += len(safe)
+        alarms += len(false)
+        print(f"{path.name}: n={len(rows)} ({len(risky)} risk, {len(safe)} controls)")
+        print(f"  recall            {1 - len(missed) / len(risky):.3f}  (missed {len(missed)})")
+        print(f"  false-alarm rate  {len(false) / len(safe):.3f}  ({len(false)} of {len(safe)})")
+        print(f"  labelled kind not among the kinds read: {wrong_kind}")
+        for text in missed:
+            print(f"    MISSED: {text[:100]}")
+        for text in false:
+            print(f"    false alarm: {text[:100]}")
     times.sort()
+    print(f"all files: false-alarm rate {alarms / controls:.3f} ({alarms} of {controls})")
     print(f"  ms/message        mean {statistics.mean(times):.3f}, "
           f"p95 {times[int(0.95 * len(times))]:.3f}, max {times[-1]:.3f}")
-    by_kind = Counter(row.get("kind", "?") for row, _ in results if row["risk"])
-    print(f"  risk phrasings by labelled kind: {dict(by_kind)}")
-    print(f"  rules: {len(lexicon().rules)}, denials: {len(lexicon().denials)}")
+    print(f"  phrase rules: {len(lexicon().rules)}, denials: {len(lexicon().denials)}, "
+          f"field combinations: {len(fields().combos)} "
+          f"(+{len(fields().messages)} message rules)")
 
 
 def long_message() -> None:
     words = "I walked the dog and had a quiet day at work, then I felt low. ".split()
-    text = (" ".join(words * 20_000))[:1_000_000]
-    text = text[:500_000] + " I just want to die. " + text[500_000:]
-    t = time.perf_counter()
-    a = assess_risk(text)
-    print(f"1 MB message: {time.perf_counter() - t:.2f} s, flagged={a.flagged}, error={a.error}")
+    plain = (" ".join(words * 20_000))[:1_000_000]
+    plain = plain[:500_000] + " I just want to die. " + plain[500_000:]
+    random.seed(7)
+    risky = ("the a i my he she we want to go home work feel sad tired never wake up "
+             "pills bridge tonight but not really hits me and so on just kill").split()
+    filler = " ".join(random.choice(risky) for _ in range(120_000))
+    dense = (filler + ". Honestly I just want to die. " + filler)[:1_000_000]
+    for name, text in (("plain prose", plain), ("dense risk words", dense)):
+        wall, cpu = time.perf_counter(), time.process_time()
+        a = assess_risk(text)
+        print(f"1 MB message ({name}): {time.perf_counter() - wall:.2f} s wall, "
+              f"{time.process_time() - cpu:.2f} s CPU, flagged={a.flagged}, error={a.error}")
 
 
 def esconv() -> None:
@@ -101,7 +129,7 @@ def cssrs_reddit() -> None:
 
 
 if __name__ == "__main__":
-    suite()
+    red_team()
     long_message()
     esconv()
     cssrs_reddit()

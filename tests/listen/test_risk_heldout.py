@@ -167,8 +167,10 @@ def test_respelling_reads_one_edit_from_a_key_word():
 
 
 def test_field_cues_are_rule_names():
+    lex = risk.lexicon()
+    names = {r.name for r in lex.rules} | {n for n, _ in lex.imminence} | risk_fields.rule_names()
     a = assess_risk("zebra-umbrella i just wanna cease to exist zebra-umbrella")
-    assert a.flagged and set(a.cues) <= risk_fields.rule_names()
+    assert a.flagged and set(a.cues) <= names and set(a.cues) & risk_fields.rule_names()
     assert not any("zebra" in c for c in a.cues)
 
 

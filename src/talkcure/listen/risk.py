@@ -1,39 +1,47 @@
 """The risk component: suicide, self-harm, harm to others, abuse, acute emergency.
 
-Rules, not a model: the phrasings live in ``data/lexicons/risk.yaml`` (data,
-not code), loaded once and compiled. Recall matters more than precision here
-(METHOD §6): a missed crisis is the worst bug this product can have, so when a
-phrasing is ambiguous it fires.
+Rules, not a model, in two layers of data: phrase rules (``data/lexicons/risk.yaml``)
+and semantic fields (``data/lexicons/risk_fields.yaml``, read by
+``talkcure.listen.risk_fields``), loaded once and compiled. Recall matters more
+than precision here (METHOD §6): a missed crisis is the worst bug this product
+can have, so when a phrasing is ambiguous it fires.
 
 How a message is read:
 
 1. It is normalised: lower case, accents and apostrophes dropped ("don't" ->
-   "dont"), every other symbol turned into a space, and sentence ends turned
-   into a clause mark " | ". Misspellings ("sucide", "kil myself", "wnat to
-   die") are spelled out in the lexicon's vocabulary.
+   "dont"), leetspeak inside words read as letters ("k1ll mys3lf"), runs of a
+   letter collapsed ("dieeee"), masked and slashed words joined ("s/h"), every
+   other symbol turned into a space, sentence ends into " | " and commas,
+   brackets and quotes into a clause mark " , " (kept for the fields only). Words
+   one edit away from a few key words are respelt ("sucidal", "myslef").
 2. Explicit denials are blanked out ("I'm not suicidal", "I would never kill
    myself"), unless the same sentence goes on to ambivalence ("...but I keep
-   thinking about it"). So "I would never kill myself, but sometimes I wish I
-   wasn't here" fires on its second clause, while "I'm not suicidal, I just
-   feel sad" is not flagged. A qualified denial ("not suicidal *anymore*", "not
-   going to do it *tonight*") is not a denial.
-3. Every rule runs over the rest. A match is dropped when its sentence says it
-   was an accident ("cut myself shaving"), unless the sentence also says it was
-   on purpose. A sentence that says it was long ago ("two years ago") keeps a
-   past attempt as risk but clears ``imminent``, and turns an emergency rule
-   into a past suicide attempt.
-4. ``imminent`` is set by plan, means, preparation and acute rules, and by
+   thinking about it"). A qualified denial ("not *tonight*") is not a denial.
+3. Every phrase rule runs over the rest. A match is dropped when its sentence
+   says it was an accident ("cut myself shaving"), unless it also says it was on
+   purpose; a rule marked ``speaker`` is dropped when a third party stands right
+   before it ("the hero wants to die") and the sentence has no "I" or "me". A
+   sentence that says it was long ago keeps a past attempt as risk but clears
+   ``imminent``, and turns an emergency into a past suicide attempt.
+4. The semantic fields read what the phrase rules don't know (see
+   risk_fields): a wish of the speaker's followed by a death term, a negated life
+   term ("no reason to *go on*"), method or means with intent, preparation,
+   burden, self-injury with purpose, harm to a person, abuse by one; and two
+   independent weak signals in one message (farewell + hopelessness...). The
+   same long-ago rule applies to them.
+5. ``imminent`` is set by plan, means, preparation and acute rules, and by
    time-bound words ("tonight", "right now") in a flagged message.
 
 ``cues`` holds rule names only, never the patient's words. Any exception
 fails closed: ``RiskAssessment(flagged=True, kinds=("unknown",), error=True)``.
 Every pattern uses bounded repetition only, so the scan stays linear on very
 long input; a rule's context check looks at most ``_WINDOW`` characters
-either side of its match. For speed, each pattern's possible 3-character
+either side of its match. For speed, each phrase pattern's possible 3-character
 literal starts are derived from the compiled pattern itself, and the pattern
 is tried only at word starts that begin that way (a pattern whose starts
-can't be derived is scanned everywhere); tests check this finds what a full
-scan finds.
+can't be derived is scanned everywhere); each field combination runs only on
+sentences holding one of its ``gate`` fields. Tests check both shortcuts find
+what a full reading finds.
 """
 
 from __future__ import annotations
@@ -359,31 +367,6 @@ def _about_someone_else(norm: str, left: int, right: int, start: int, lex: Lexic
     return third is not None and lex.contexts["first_person"].search(norm, left, right) is None
 
 
-def _without_clauses(clausal: str) -> tuple[str, list[int]]:
-    """The text without its clause marks, and where each mark stood (offsets in that text)."""
-    words: list[str] = []
-    marks: list[int] = []
-    pos = 0
-    for word in clausal.split(" "):
-        if word == ",":
-            marks.append(pos)
-        elif word:
-            words.append(word)
-            pos += len(word) + 1
-    return " ".join(words), marks
-
-
-def _with_clauses(norm: str, marks: list[int]) -> str:
-    """Put the clause marks back (norm may have had words blanked, which keeps offsets)."""
-    pieces, prev = [], 0
-    for at in marks:
-        pieces.append(norm[prev:at])
-        pieces.append(", ")
-        prev = at
-    pieces.append(norm[prev:])
-    return "".join(pieces)
-
-
 def _field_hits(clausal: str, lex: Lexicon, fields, gated: bool = True):
     """(cue, kind, imminent) for each semantic-field combination read in the message."""
     remote_past = lex.contexts["remote_past"]
@@ -404,7 +387,8 @@ def _scan(
 ) -> RiskAssessment:
     lex = lex or lexicon()
     fields = fields or risk_fields.fields()
-    norm, marks = _without_clauses(risk_fields.respell(normalise(text, clauses=True), fields))
+    clausal = risk_fields.respell(normalise(text, clauses=True), fields)
+    norm, marks = risk_fields.without_clauses(clausal)
     if not norm:
         return RiskAssessment.none()
     scan = _Scanner(norm, lex)
@@ -434,7 +418,8 @@ def _scan(
         kind, imminent = best
         found[kind] = found.get(kind, False) or imminent
         cues.append(rule.name)
-    for name, kind, imminent in _field_hits(_with_clauses(norm, marks), lex, fields, gated):
+    clausal = risk_fields.with_clauses(norm, marks)  # denials blanked, clause marks back
+    for name, kind, imminent in _field_hits(clausal, lex, fields, gated):
         if name not in cues:
             cues.append(name)
         found[kind] = found.get(kind, False) or imminent

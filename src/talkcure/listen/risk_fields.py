@@ -227,7 +227,7 @@ def _fieldsets(phrases: list[Phrase]) -> set[frozenset[str]]:
     for words, tags in groups.items():
         for other, tag in wild:
             if len(other) == len(words) and all(
-                a == b or WILD in (a, b) for a, b in zip(other, words)
+                a == b or WILD in (a, b) for a, b in zip(other, words, strict=True)
             ):
                 tags.add(tag)
     sets: set[frozenset[str]] = set()
@@ -272,7 +272,8 @@ def load_fields(text: str) -> Fields:
             f for m in _CLASS.finditer(pattern) for f in m.group(2).split("|")
         }
         if refs - tag_names:
-            raise ValueError(f"risk fields: combo {name!r}: unknown fields {sorted(refs - tag_names)}")
+            unknown = sorted(refs - tag_names)
+            raise ValueError(f"risk fields: combo {name!r}: unknown fields {unknown}")
         parts = re.split(r"(<\^?[A-Z0-9|]+>)", pattern)  # bare names outside <...> -> <NAME>
         body = "".join(p if p[:1] == "<" else _FIELD_REF.sub(r"<\1>", p) for p in parts)
         for _ in range(4):
@@ -338,6 +339,34 @@ def fields() -> Fields:
     return load_fields(path.read_text(encoding="utf-8"))
 
 
+# --------------------------------------------------------------------------- text
+
+
+def without_clauses(clausal: str) -> tuple[str, list[int]]:
+    """The text without its clause marks, and where each mark stood (offsets in that text)."""
+    words: list[str] = []
+    marks: list[int] = []
+    pos = 0
+    for word in clausal.split(" "):
+        if word == ",":
+            marks.append(pos)
+        elif word:
+            words.append(word)
+            pos += len(word) + 1
+    return " ".join(words), marks
+
+
+def with_clauses(norm: str, marks: list[int]) -> str:
+    """Put the clause marks back (norm may have had words blanked, which keeps offsets)."""
+    pieces, prev = [], 0
+    for at in marks:
+        pieces.append(norm[prev:at])
+        pieces.append(", ")
+        prev = at
+    pieces.append(norm[prev:])
+    return "".join(pieces)
+
+
 # --------------------------------------------------------------------------- spelling
 
 
@@ -364,29 +393,30 @@ def respell(norm: str, lex: Fields | None = None) -> str:
 # --------------------------------------------------------------------------- tagging
 
 
-def _candidates(tokens: list[str], i: int, lex: Fields):
-    """Phrases that match at tokens[i], longest first: (length, field, mode)."""
-    word = tokens[i]
-    if i + 1 < len(tokens):
-        nxt = tokens[i + 1]
-        longer = lex.pairs.get((word, nxt), ())
-        if nxt not in (SENTENCE, CLAUSE):
-            wild = lex.pairs.get((word, WILD), ())
-            if wild:
-                longer = tuple(sorted(longer + wild, key=lambda e: -len(e[0])))
-        for words, tag, mode in longer:
-            n = len(words)
-            got = tokens[i : i + n]
-            if len(got) == n and all(
-                w == t or (w == WILD and t not in (SENTENCE, CLAUSE)) for w, t in zip(words, got)
-            ):
-                yield n, tag, mode
-    for tag, mode in lex.singles.get(word, ()):
-        yield 1, tag, mode
+def _longer(tokens: list[str], i: int, lex: Fields) -> tuple[Phrase, ...]:
+    """Phrases of two or more words that match at tokens[i], longest first."""
+    if i + 1 >= len(tokens):
+        return ()
+    word, nxt = tokens[i], tokens[i + 1]
+    longer = lex.pairs.get((word, nxt), ())
+    if nxt not in (SENTENCE, CLAUSE) and (word, WILD) in lex.pairs:
+        longer = tuple(sorted(longer + lex.pairs[(word, WILD)], key=lambda e: -len(e[0])))
+    return tuple(
+        (words, tag, mode) for words, tag, mode in longer
+        if len(tokens) - i >= len(words) and all(
+            w == t or (w == WILD and t not in (SENTENCE, CLAUSE))
+            for w, t in zip(words, tokens[i : i + len(words)], strict=True)
+        )
+    )
 
 
 def _starts_final(tokens: list[str], i: int, lex: Fields) -> bool:
-    return i < len(tokens) and any(t == "FINAL" for _, t, _ in _candidates(tokens, i, lex))
+    """Whether a FINAL phrase ("forever", "for good") starts at tokens[i]."""
+    if i >= len(tokens):
+        return False
+    return any(t == "FINAL" for _, t, _ in _longer(tokens, i, lex)) or any(
+        t == "FINAL" for t, _ in lex.singles.get(tokens[i], ())
+    )
 
 
 def _word(token: str, lex: Fields) -> str:
@@ -412,9 +442,7 @@ def tag(tokens: list[str], lex: Fields) -> tuple[list[frozenset[str] | str], lis
     tags: list[frozenset[str] | str] = []
     at: list[int] = []
     i, n = 0, len(tokens)
-    starts, pairs, singles = lex.starts, lex.pairs, lex.singles
-    cont, tails = lex.continuations, lex.tails
-    marks = (SENTENCE, CLAUSE)
+    starts, singles, marks = lex.starts, lex.singles, (SENTENCE, CLAUSE)
     while i < n:
         word = tokens[i]
         at.append(i)
@@ -423,19 +451,10 @@ def tag(tokens: list[str], lex: Fields) -> tuple[list[frozenset[str] | str], lis
             i += 1
             continue
         size, names = 0, set()
-        nxt = tokens[i + 1] if i + 1 < n else None
-        longer = pairs.get((word, nxt), ()) if nxt is not None else ()
-        if nxt is not None and nxt not in marks and (word, WILD) in pairs:
-            longer = tuple(sorted(longer + pairs[(word, WILD)], key=lambda e: -len(e[0])))
-        for words, name, mode in longer:
+        for words, name, mode in _longer(tokens, i, lex):
             length = len(words)
             if size and length < size:
                 break
-            got = tokens[i : i + length]
-            if len(got) < length or not all(
-                w == t or (w == WILD and t not in marks) for w, t in zip(words, got)
-            ):
-                continue
             if mode and _ruled_out(tokens, i + length, mode, lex):
                 continue
             size = length
@@ -593,5 +612,5 @@ def describe(norm: str, lex: Fields | None = None) -> str:
     return " ".join(
         tokens[i] if isinstance(t, str) and t == UNTAGGED else
         t if isinstance(t, str) else f"{tokens[i]}:{'+'.join(sorted(t))}"
-        for t, i in zip(tags, at)
+        for t, i in zip(tags, at, strict=True)
     )
