@@ -123,6 +123,8 @@ class Head:
     mix: float = 0.5
     thresholds: np.ndarray | None = None  # multi-label: per label
     meta: dict = field(default_factory=dict)
+    # training only, never saved: out-of-fold probabilities of the training rows
+    oof: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     # ---------------------------------------------------------------- inference
 

@@ -105,7 +105,8 @@ def _group_split(groups: list[str], test_share: float, strata: dict[str, str] | 
 
 
 def _folds(groups: list[str], labels: list[int], k: int = 5, seed: int = SEED) -> list[str]:
-    """Grouped, label-stratified folds ("0".."k-1"): greedy by each group's majority label."""
+    """Grouped, label-stratified folds ("0".."k-1"): groups, largest first, go one by one
+    to the fold with the fewest groups of the same (highest) label, then the fewest rows."""
     members: dict[str, list[int]] = defaultdict(list)
     for i, g in enumerate(groups):
         members[g].append(i)
@@ -117,7 +118,7 @@ def _folds(groups: list[str], labels: list[int], k: int = 5, seed: int = SEED) -
     size = [0] * k
     fold_of = {}
     for g in order:
-        lab = max(set(labels[i] for i in members[g]), key=lambda x: (x, 0))
+        lab = max(labels[i] for i in members[g])
         f = min(range(k), key=lambda j: (counts[j][lab], size[j], j))
         fold_of[g] = f
         counts[f][lab] += 1

@@ -1,0 +1,258 @@
+"""The semantic risk layer: risk read by meaning, over the shared encoder.
+
+The rule detector (``talkcure.listen.risk``) finds every phrasing in our red-team
+files, but only about half of phrasings written after its last improvement.
+This layer generalises by meaning instead of by wording:
+
+1. A message is cut into *units*: the whole message, then each sentence and each
+   clause (``talkcure.listen.text.sentences`` / ``clauses``), so one risky clause
+   in a long, otherwise ordinary message is read on its own; a clause of more than
+   :data:`LONG` words is also read in comma-separated pieces. Duplicates and
+   fragments of fewer than two words are dropped; at most :data:`MAX_UNITS` units
+   are read (the whole message first, then sentences, then clauses).
+2. Every unit is embedded by the shared MiniLM encoder
+   (:func:`talkcure.listen.encoder.get_encoder`, one batch per call) and scored
+   by a logistic regression trained on our labelled phrasings
+   (``weights/risk_semantic.npz``; how it was trained: ``weights/risk_semantic.md``).
+3. A message's score is its highest unit's score; it is flagged at or above the
+   shipped threshold, chosen by cross-validation on the training files.
+4. Its kind is voted by the nearest risk exemplars to that unit (cosine, top
+   :data:`KIND_NEIGHBOURS`); a message read as an emergency is ``imminent``.
+
+:class:`SemanticRiskComponent` is the pipeline's risk component with this layer
+added: the rules run first and their reading of a flagged message stands (the
+rules are the recall floor; the layer can only add flags), and the layer reads
+the messages the rules left unflagged. Its cue is ``semantic:<score>``, never
+patient text. Any error fails closed (``flagged=True, kinds=("unknown",),
+error=True``), except a missing encoder package: then the component runs the
+rules alone and says so in a log line (``degraded``), once, without text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar
+
+import numpy as np
+
+from talkcure.listen.text import clauses, normalize, sentences
+from talkcure.model import Annotation, RiskAssessment
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = "risk_semantic"
+KINDS = ("suicide", "self_harm", "harm_to_others", "abuse", "emergency")
+MAX_UNITS = 24  # units read per message (whole, sentences, clauses), to bound the cost
+KIND_NEIGHBOURS = 5
+CUE = "semantic"
+MIN_WORDS = 2
+LONG = 16  # a clause of more words is also read in comma-separated pieces
+_COMMA = re.compile(r",\s*")
+
+
+def _pieces(clause: str) -> list[str]:
+    """Comma-separated pieces of a long clause, short ones merged into the next."""
+    out: list[str] = []
+    held = ""
+    for part in _COMMA.split(clause):
+        held = f"{held}, {part}" if held else part
+        if len(held.split()) >= 4:
+            out.append(held)
+            held = ""
+    if held:
+        out.append(f"{out.pop()}, {held}" if out else held)
+    return out if len(out) > 1 else []
+
+
+def units(text: str, max_units: int = MAX_UNITS) -> list[str]:
+    """The pieces of a message read on their own: whole, sentences, clauses (no repeats)."""
+    norm = normalize(text)
+    if not norm:
+        return []
+    sents = sentences(norm)
+    out = [norm]
+    seen = {norm}
+    spans = [*sents, *clauses(norm, sents)] if len(sents) > 1 or len(norm) > 40 else sents
+    found = [norm[s:e].strip() for s, e in spans]
+    found += [p for c in found if len(c.split()) > LONG for p in _pieces(c)]
+    for piece in found:
+        if piece not in seen and len(piece.split()) >= MIN_WORDS:
+            seen.add(piece)
+            out.append(piece)
+            if len(out) >= max_units:
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class SemanticReading:
+    score: float  # the highest unit's P(risk)
+    flagged: bool
+    kind: str  # of the nearest risk exemplars to the highest unit ("" when not flagged)
+
+
+class SemanticRisk:
+    """P(risk) of messages from their units' embeddings (see module docstring)."""
+
+    def __init__(self, weights: dict[str, np.ndarray] | None = None, encoder=None) -> None:
+        w = weights if weights is not None else load_weights()
+        self.coef = np.asarray(w["coef"], dtype=np.float32)
+        self.intercept = float(w["intercept"])
+        self.threshold = float(w["threshold"])
+        self.bank = np.asarray(w["bank"], dtype=np.float32)
+        self.bank_kind = np.asarray(w["bank_kind"], dtype=np.int64)
+        self.kinds = tuple(str(k) for k in w["kinds"])
+        self.meta = json.loads(str(w["meta"])) if "meta" in w else {}
+        self._encoder = encoder
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from talkcure.listen.encoder import get_encoder
+
+            self._encoder = get_encoder()
+        return self._encoder
+
+    def unit_scores(self, emb: np.ndarray) -> np.ndarray:
+        z = emb @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def kind_of(self, vec: np.ndarray) -> str:
+        sims = self.bank @ vec
+        k = min(KIND_NEIGHBOURS, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        votes = np.zeros(len(self.kinds))
+        np.add.at(votes, self.bank_kind[top], np.maximum(sims[top], 0.0))
+        return self.kinds[int(np.argmax(votes))]
+
+    def read(self, texts: Sequence[str]) -> list[SemanticReading]:
+        """One reading per text; all units of all texts are encoded in one batch."""
+        pieces = [units(t) for t in texts]
+        flat = [u for p in pieces for u in p]
+        if not flat:
+            return [SemanticReading(0.0, False, "") for _ in texts]
+        emb = self.encoder.encode(flat)
+        if emb.shape != (len(flat), self.coef.shape[0]) or not np.all(np.isfinite(emb)):
+            raise ValueError("semantic risk: the encoder returned unexpected vectors")
+        scores = self.unit_scores(emb)
+        out = []
+        i = 0
+        for p in pieces:
+            if not p:
+                out.append(SemanticReading(0.0, False, ""))
+                continue
+            best = i + int(np.argmax(scores[i : i + len(p)]))
+            score = float(scores[best])
+            flagged = score >= self.threshold
+            out.append(SemanticReading(score, flagged, self.kind_of(emb[best]) if flagged else ""))
+            i += len(p)
+        return out
+
+
+@cache
+def load_weights() -> dict[str, np.ndarray]:
+    from talkcure.listen.heads import weights_dir
+
+    with np.load(weights_dir() / f"{WEIGHTS}.npz", allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
+
+
+@cache
+def semantic_risk() -> SemanticRisk:
+    """The shipped layer, loaded once per process (the encoder loads on first use)."""
+    return SemanticRisk()
+
+
+def encoder_available() -> bool:
+    """Whether the encoder's packages and files are installed (nothing is loaded)."""
+    import importlib.util
+
+    from talkcure.listen.encoder import EncoderUnavailable, model_files
+
+    if any(importlib.util.find_spec(m) is None for m in ("onnxruntime", "tokenizers")):
+        return False
+    try:
+        model_files()
+    except EncoderUnavailable:
+        return False
+    return True
+
+
+def combine(rule: RiskAssessment, sem: SemanticReading) -> RiskAssessment:
+    """The rules' reading with the semantic one added: it may add a flag, never remove one."""
+    if rule.flagged or not sem.flagged:
+        return rule
+    kind = sem.kind if sem.kind in KINDS else "suicide"
+    return RiskAssessment(
+        flagged=True, kinds=(kind,), cues=(f"{CUE}:{sem.score:.2f}",),
+        imminent=kind == "emergency",
+    )
+
+
+FAILED = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
+
+
+class SemanticRiskComponent:
+    """Pipeline component: rules OR the semantic layer sets ``risk`` (see module docstring)."""
+
+    name: ClassVar[str] = "risk"
+    version: ClassVar[str] = "rules-1+semantic-1"
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ("risk",)
+
+    def __init__(self, layer: SemanticRisk | None = None, check_encoder: bool = True) -> None:
+        self._layer = layer
+        self.degraded = False
+        if layer is None and check_encoder and not encoder_available():
+            self._degrade("the encoder package is missing")
+
+    def _degrade(self, why: str) -> None:
+        if not self.degraded:
+            log.warning("risk: semantic layer unavailable (%s); DEGRADED MODE, rules only", why)
+        self.degraded = True
+
+    @property
+    def layer(self) -> SemanticRisk:
+        if self._layer is None:
+            self._layer = semantic_risk()
+        return self._layer
+
+    def annotate(self, annotations: list[Annotation]) -> None:
+        from talkcure.listen.encoder import EncoderUnavailable
+        from talkcure.listen.risk import assess_risk
+
+        for ann in annotations:
+            ann.risk = assess_risk(ann.text)  # the floor: a rule flag stands, whatever follows
+        todo = [a for a in annotations if not a.risk.flagged]
+        if not todo or self.degraded:
+            return
+        try:
+            readings = self.layer.read([a.text for a in todo])
+        except EncoderUnavailable:
+            self._degrade("the encoder package is missing")
+            return
+        except Exception as exc:  # fail closed: a broken layer must never pass as "no risk"
+            log.error("risk: semantic layer failed (%s); failing closed", type(exc).__name__)
+            for ann in todo:
+                ann.risk = FAILED
+            return
+        for ann, reading in zip(todo, readings, strict=True):
+            ann.risk = combine(ann.risk, reading)
+
+
+def assess_risk_semantic(text: str, layer: SemanticRisk | None = None) -> RiskAssessment:
+    """Rules OR the semantic layer for one message. Never raises: an error reads as risk."""
+    from talkcure.listen.risk import assess_risk
+
+    rule = assess_risk(text)
+    if rule.flagged:
+        return rule
+    try:
+        return combine(rule, (layer or semantic_risk()).read([text])[0])
+    except Exception:
+        return FAILED

@@ -1,0 +1,326 @@
+"""Training of the semantic risk layer (``talkcure.listen.risk_semantic``).
+
+Needs scikit-learn (the ``train`` extra); run ``bench/train_risk_semantic.py``.
+
+Data, and what each part is used for:
+
+- **train** (model and threshold): ``tests/data/redteam_suite.jsonl`` and
+  ``redteam_heldout.jsonl`` only (risk phrasings and hard controls), plus real
+  everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
+  turns that the rule detector does not flag and that hold no death, self-harm
+  or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
+  must not be taught as safe).
+- **calibration** (threshold only): another GoEmotions train sample and the other
+  half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
+  false-alarm rate the threshold is held to.
+- **never used here**: ``redteam_heldout2.jsonl``, ``redteam_heldout3.jsonl``,
+  GoEmotions dev and ESConv; ``bench/train_risk_semantic.py`` reports on them.
+
+Model: a logistic regression over the MiniLM embedding of a unit (see
+``risk_semantic.units``). Positives are the whole risk messages and, for a
+message of several units, its highest-scoring unit under a first model (one
+round of multiple-instance learning: the risky clause of a long message);
+negatives are every unit of every control and everyday text (controls
+weighted up: they are the hard cases). A message scores its highest unit.
+
+Threshold: each of :data:`FOLDS` folds of the red-team rows (and of the
+everyday negatives) is scored by a model trained on the others; the threshold
+is the highest-recall one whose pooled cross-validated false alarms stay within
+:data:`MAX_EVERYDAY` on the calibration texts and :data:`MAX_CONTROL` on the
+controls (rules OR semantic, as shipped).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from talkcure.listen.risk import assess_risk
+from talkcure.listen.risk_semantic import KINDS, MAX_UNITS, WEIGHTS, units
+
+SEED = 13
+FOLDS = 5
+MAX_EVERYDAY = 0.02
+MAX_CONTROL = 0.10
+TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl")
+RISK_WORDS = re.compile(
+    r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
+    r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
+    r"tablets?|hang\w*|noose|rope|jump\w*|bridge|murder\w*|shoot\w*|shot|guns?|knife|"
+    r"knives|blades?|razors?|bleed\w*|blood\w*|funeral\w*|graves?|alive|end it|"
+    r"poison\w*|drown\w*|abus\w*|rape\w*|hit(?:s|ting)?|beat\w*|punch\w*|chok\w*|"
+    r"strangl\w*|stab\w*|burn\w*|wrists?|scars?|live|living|life|exist\w*|gone|"
+    r"disappear\w*|goodbye|worthless|burden|hopeless\w*)\b",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(x) for x in lines if x.strip()]
+
+
+def redteam_rows(paths: Sequence[Path]) -> list[dict]:
+    """Rows of the red-team files; a risk row without a kind gets the rules' first kind."""
+    rows = []
+    for path in paths:
+        for row in read_jsonl(path):
+            row = dict(row)
+            if row["risk"] and row.get("kind") not in KINDS:
+                read = [k for k in assess_risk(row["text"]).kinds if k in KINDS]
+                row["kind"] = read[0] if read else "suicide"
+            rows.append(row)
+    return rows
+
+
+def goemotions(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as fh:
+        return [line.split("\t")[0] for line in fh if line.strip()]
+
+
+def annomi_client(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as fh:
+        return [r["utterance_text"] for r in csv.DictReader(fh) if r["interlocutor"] == "client"]
+
+
+def esconv_seeker(path: Path) -> list[str]:
+    return [t["text"] for d in read_jsonl(path) for t in d["dialog"] if t["speaker"] == "usr"]
+
+
+def unique(texts: Sequence[str], min_words: int = 3) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        key = " ".join(t.lower().split())
+        if key not in seen and len(key.split()) >= min_words:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def safe_everyday(texts: Sequence[str]) -> list[str]:
+    """Texts usable as negatives: not flagged by the rules, and no risk word at all."""
+    return [t for t in texts if not RISK_WORDS.search(t) and not assess_risk(t).flagged]
+
+
+def everyday_split(shared: Path, seed: int = SEED, n_train: int = 6000, n_cal: int = 4000):
+    """(negatives to train on, unfiltered calibration texts): disjoint, from GoEmotions
+    train and AnnoMI client turns (split by text)."""
+    rng = random.Random(seed)
+    goe = unique(goemotions(shared / "goemotions" / "train.tsv"))
+    ann = unique(annomi_client(shared / "annomi" / "AnnoMI-simple.csv"))
+    rng.shuffle(goe)
+    rng.shuffle(ann)
+    half = len(ann) // 2
+    cal = goe[:n_cal] + ann[:half]
+    train = safe_everyday(goe[n_cal : n_cal + n_train]) + safe_everyday(ann[half:])
+    return train, cal
+
+
+def everyday_eval(shared: Path, n: int = 5000, seed: int = SEED) -> list[str]:
+    """``n`` real everyday utterances, never trained on: GoEmotions dev + ESConv seeker."""
+    rng = random.Random(seed + 1)
+    goe = goemotions(shared / "goemotions" / "dev.tsv")
+    esc = esconv_seeker(shared / "esconv" / "esconv_multiesc_valid_test_dialogues.jsonl")
+    rng.shuffle(goe)
+    rng.shuffle(esc)
+    n_esc = min(len(esc), n // 2)
+    return goe[: n - n_esc] + esc[:n_esc]
+
+
+# --------------------------------------------------------------------------- embedding
+
+
+@dataclass
+class Embedded:
+    """Every unit of some texts, embedded: ``vecs[owner == i]`` are text i's units."""
+
+    vecs: np.ndarray
+    owner: np.ndarray
+    n: int
+
+    def whole(self) -> np.ndarray:  # each text's first unit is the whole message
+        first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
+        return self.vecs[first]
+
+    def subset(self, idx: np.ndarray) -> Embedded:
+        keep = np.isin(self.owner, idx)
+        remap = np.full(self.n, -1)
+        remap[idx] = np.arange(len(idx))
+        return Embedded(self.vecs[keep], remap[self.owner[keep]], len(idx))
+
+
+def embed(texts: Sequence[str], encode: Callable, max_units: int = MAX_UNITS) -> Embedded:
+    pieces = [units(t, max_units) or ["."] for t in texts]
+    flat = [u for p in pieces for u in p]
+    owner = np.repeat(np.arange(len(texts)), [len(p) for p in pieces])
+    return Embedded(np.asarray(encode(flat), dtype=np.float32), owner, len(texts))
+
+
+def message_scores(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
+    z = emb.vecs @ coef + intercept
+    unit = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    out = np.zeros(emb.n)
+    np.maximum.at(out, emb.owner, unit)
+    return out
+
+
+def best_units(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
+    z = emb.vecs @ coef + intercept
+    best = np.full(emb.n, -np.inf)
+    where = np.zeros(emb.n, dtype=np.int64)
+    for i, (o, v) in enumerate(zip(emb.owner, z, strict=True)):
+        if v > best[o]:
+            best[o], where[o] = v, i
+    return emb.vecs[where]
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass(frozen=True)
+class Config:
+    C: float = 1.0
+    control_weight: float = 4.0  # a control unit counts this many everyday units
+    positive_weight: float = 1.0  # scaled so all positives weigh as much as all negatives
+    mil: bool = True
+
+
+def _lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C, max_iter=3000, tol=1e-5)
+    model.fit(x, y, sample_weight=w)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def fit(risk: Embedded, controls: Embedded, everyday: Embedded, cfg: Config):
+    """(coef, intercept) of the unit model; see the module docstring."""
+    neg = np.vstack([controls.vecs, everyday.vecs])
+    neg_w = np.r_[np.full(len(controls.vecs), cfg.control_weight), np.ones(len(everyday.vecs))]
+
+    def run(pos: np.ndarray):
+        pos_w = np.full(len(pos), cfg.positive_weight * neg_w.sum() / len(pos))
+        x = np.vstack([pos, neg])
+        y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+        w = np.r_[pos_w, neg_w]
+        return _lr(x, y, w / w.mean(), cfg.C)
+
+    coef, b = run(risk.whole())
+    if cfg.mil:
+        multi = np.flatnonzero(np.bincount(risk.owner, minlength=risk.n) > 1)
+        if len(multi):
+            extra = best_units(risk.subset(multi), coef, b)
+            coef, b = run(np.vstack([risk.whole(), extra]))
+    return coef, b
+
+
+def folds_of(n: int, k: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.permutation(np.arange(n) % k)
+
+
+def cross_validate(data: dict, cfg: Config, seed: int = SEED) -> dict[str, np.ndarray]:
+    """Out-of-fold message scores for the red-team risk rows and controls (and the
+    everyday negatives), and every fold model's scores on the calibration texts."""
+    risk, controls, everyday, cal = data["risk"], data["controls"], data["everyday"], data["cal"]
+    fr, fc, fe = (folds_of(e.n, FOLDS, seed + i) for i, e in enumerate((risk, controls, everyday)))
+    out = {"risk": np.zeros(risk.n), "controls": np.zeros(controls.n),
+           "everyday": np.zeros(everyday.n), "cal": np.zeros((FOLDS, cal.n))}
+    for k in range(FOLDS):
+        parts = [e.subset(np.flatnonzero(f != k)) for e, f in
+                 ((risk, fr), (controls, fc), (everyday, fe))]
+        coef, b = fit(*parts, cfg)
+        for name, e, f in (("risk", risk, fr), ("controls", controls, fc),
+                           ("everyday", everyday, fe)):
+            idx = np.flatnonzero(f == k)
+            out[name][idx] = message_scores(e.subset(idx), coef, b)
+        out["cal"][k] = message_scores(cal, coef, b)
+    return out
+
+
+def choose_threshold(cv: dict[str, np.ndarray], rule_controls: np.ndarray) -> dict:
+    """Highest cross-validated recall with everyday and control false alarms in bounds."""
+    best = None
+    for t in np.round(np.arange(0.30, 0.995, 0.005), 3):
+        everyday = float((cv["cal"] >= t).mean())
+        controls = float(((cv["controls"] >= t) | rule_controls).mean())
+        if everyday <= MAX_EVERYDAY and controls <= MAX_CONTROL:
+            best = {"threshold": float(t), "cv_recall": float((cv["risk"] >= t).mean()),
+                    "cv_everyday_fa": everyday, "cv_control_fa_combined": controls,
+                    "cv_control_fa_semantic": float((cv["controls"] >= t).mean()),
+                    "cv_everyday_train_fa": float((cv["everyday"] >= t).mean())}
+            break
+    if best is None:
+        raise ValueError("no threshold keeps the false alarms in bounds")
+    return best
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def load_data(root: Path, shared: Path, encode: Callable, seed: int = SEED) -> dict:
+    rows = redteam_rows([root / "tests" / "data" / name for name in TRAIN_FILES])
+    risk_rows = [r for r in rows if r["risk"]]
+    control_rows = [r for r in rows if not r["risk"]]
+    everyday, cal = everyday_split(shared, seed)
+    return {
+        "risk_rows": risk_rows,
+        "risk": embed([r["text"] for r in risk_rows], encode),
+        "controls": embed([r["text"] for r in control_rows], encode),
+        "rule_controls": np.array([assess_risk(r["text"]).flagged for r in control_rows]),
+        "everyday": embed(everyday, encode),
+        "cal": embed(cal, encode),
+    }
+
+
+GRID = tuple(Config(C=c, control_weight=cw, mil=m)
+             for c in (0.5, 2.0, 8.0) for cw in (2.0, 8.0) for m in (True, False))
+
+
+def train(data: dict, grid: Sequence[Config] = GRID, seed: int = SEED, log=print) -> dict:
+    """Pick the config by cross-validated recall at its chosen threshold, fit on all."""
+    best = None
+    for cfg in grid:
+        chosen = choose_threshold(cross_validate(data, cfg, seed), data["rule_controls"])
+        log(f"  {cfg}: {chosen}")
+        if best is None or chosen["cv_recall"] > best[1]["cv_recall"]:
+            best = (cfg, chosen)
+    cfg, chosen = best
+    coef, b = fit(data["risk"], data["controls"], data["everyday"], cfg)
+    kinds = [r["kind"] for r in data["risk_rows"]]
+    return {"coef": coef, "intercept": b, "config": cfg, **chosen,
+            "bank": data["risk"].whole(), "bank_kind": np.array([KINDS.index(k) for k in kinds]),
+            "n_risk": data["risk"].n, "n_controls": data["controls"].n,
+            "n_everyday": data["everyday"].n, "n_cal": data["cal"].n}
+
+
+def save(model: dict, out_dir: Path, seconds: float, extra: dict | None = None) -> Path:
+    meta = {k: v for k, v in model.items() if k not in ("coef", "intercept", "bank", "bank_kind")}
+    meta["config"] = model["config"].__dict__
+    meta.update(extra or {})
+    meta["train_seconds"] = round(seconds, 1)
+    path = out_dir / f"{WEIGHTS}.npz"
+    np.savez_compressed(
+        path, coef=model["coef"].astype(np.float32), intercept=np.float32(model["intercept"]),
+        threshold=np.float32(model["threshold"]), bank=model["bank"].astype(np.float16),
+        bank_kind=model["bank_kind"].astype(np.int8), kinds=np.array(KINDS),
+        meta=np.array(json.dumps(meta, default=float)),
+    )
+    return path
+
+
+def timer() -> Callable[[], float]:
+    start = time.perf_counter()
+    return lambda: time.perf_counter() - start
