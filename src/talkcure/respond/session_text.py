@@ -14,7 +14,6 @@ from talkcure.respond.wording.templates import (
     stable_index,
 )
 
-
 # GoEmotions labels that are stances or wants rather than feelings to hand back to a person
 NOT_FEELINGS = frozenset({"desire", "curiosity", "approval", "realization", "admiration",
                           "caring"})
