@@ -11,11 +11,16 @@ This layer generalises by meaning instead of by wording:
    fragments of fewer than two words are dropped; at most :data:`MAX_UNITS` units
    are read (the whole message first, then sentences, then clauses).
 2. Every unit is embedded by the shared MiniLM encoder
-   (:func:`talkcure.listen.encoder.get_encoder`, one batch per call) and scored
-   by a logistic regression trained on our labelled phrasings
-   (``weights/risk_semantic.npz``; how it was trained: ``weights/risk_semantic.md``).
-3. A message's score is its highest unit's score; it is flagged at or above the
-   shipped threshold, chosen by cross-validation on the training files.
+   (:func:`talkcure.listen.encoder.get_encoder`, one batch per call) and given a
+   risk *margin* (:func:`unit_margins`): the logit of a logistic regression
+   trained on our labelled phrasings, plus a nearest-exemplar term (mean cosine
+   to the nearest risk phrasings minus to the nearest safe controls), so an idiom
+   close to a known control is pulled down ("this commute is killing me").
+   Weights: ``weights/risk_semantic.npz``; how they were trained and measured:
+   ``weights/risk_semantic.md``.
+3. A message's margin is its highest unit's; it is flagged when that reaches the
+   shipped threshold, chosen by cross-validation on the training files. Its score
+   is ``sigmoid(margin - threshold)``: 0.5 or more is a flag.
 4. Its kind is voted by the nearest risk exemplars to that unit (cosine, top
    :data:`KIND_NEIGHBOURS`); a message read as an emergency is ``imminent``.
 
@@ -25,7 +30,8 @@ rules are the recall floor; the layer can only add flags), and the layer reads
 the messages the rules left unflagged. Its cue is ``semantic:<score>``, never
 patient text. Any error fails closed (``flagged=True, kinds=("unknown",),
 error=True``), except a missing encoder package: then the component runs the
-rules alone and says so in a log line (``degraded``), once, without text.
+rules alone, says so once in a warning log line (no text), and its ``version``,
+so every annotation's provenance, reads :data:`DEGRADED_VERSION`.
 """
 
 from __future__ import annotations
@@ -91,21 +97,44 @@ def units(text: str, max_units: int = MAX_UNITS) -> list[str]:
 
 @dataclass(frozen=True)
 class SemanticReading:
-    score: float  # the highest unit's P(risk)
+    score: float  # sigmoid(highest unit's margin - threshold): flagged iff >= 0.5
     flagged: bool
     kind: str  # of the nearest risk exemplars to the highest unit ("" when not flagged)
 
 
+def top_mean(sims: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each row's ``k`` highest values."""
+    k = min(k, sims.shape[1])
+    return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+
+
+def unit_margins(vecs: np.ndarray, model) -> np.ndarray:
+    """Risk margin of unit vectors: the logistic regression's logit plus ``weight`` x
+    (mean cosine to the ``k`` nearest risk exemplars - the same for the controls)."""
+    near = top_mean(_cosines(vecs, model.risk_bank), model.k) - top_mean(
+        _cosines(vecs, model.control_bank), model.k)
+    return _cosines(vecs, model.coef[None])[:, 0] + model.intercept + model.weight * near
+
+
+def _cosines(vecs: np.ndarray, bank: np.ndarray) -> np.ndarray:
+    # einsum, not ``@``: a BLAS call would start its own threads, which fight the
+    # encoder's for the CPU (p95 x3 on a busy 2-core machine); this is single-threaded
+    return np.einsum("ud,nd->un", vecs, bank)
+
+
 class SemanticRisk:
-    """P(risk) of messages from their units' embeddings (see module docstring)."""
+    """Risk margins of messages from their units' embeddings (see module docstring)."""
 
     def __init__(self, weights: dict[str, np.ndarray] | None = None, encoder=None) -> None:
         w = weights if weights is not None else load_weights()
         self.coef = np.asarray(w["coef"], dtype=np.float32)
         self.intercept = float(w["intercept"])
+        self.weight = float(w["weight"])
+        self.k = int(w["k"])
         self.threshold = float(w["threshold"])
-        self.bank = np.asarray(w["bank"], dtype=np.float32)
-        self.bank_kind = np.asarray(w["bank_kind"], dtype=np.int64)
+        self.risk_bank = np.asarray(w["risk_bank"], dtype=np.float32)
+        self.risk_kind = np.asarray(w["risk_kind"], dtype=np.int64)
+        self.control_bank = np.asarray(w["control_bank"], dtype=np.float32)
         self.kinds = tuple(str(k) for k in w["kinds"])
         self.meta = json.loads(str(w["meta"])) if "meta" in w else {}
         self._encoder = encoder
@@ -118,16 +147,12 @@ class SemanticRisk:
             self._encoder = get_encoder()
         return self._encoder
 
-    def unit_scores(self, emb: np.ndarray) -> np.ndarray:
-        z = emb @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
     def kind_of(self, vec: np.ndarray) -> str:
-        sims = self.bank @ vec
+        sims = _cosines(vec[None], self.risk_bank)[0]
         k = min(KIND_NEIGHBOURS, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
         votes = np.zeros(len(self.kinds))
-        np.add.at(votes, self.bank_kind[top], np.maximum(sims[top], 0.0))
+        np.add.at(votes, self.risk_kind[top], np.maximum(sims[top], 0.0))
         return self.kinds[int(np.argmax(votes))]
 
     def read(self, texts: Sequence[str]) -> list[SemanticReading]:
@@ -139,16 +164,17 @@ class SemanticRisk:
         emb = self.encoder.encode(flat)
         if emb.shape != (len(flat), self.coef.shape[0]) or not np.all(np.isfinite(emb)):
             raise ValueError("semantic risk: the encoder returned unexpected vectors")
-        scores = self.unit_scores(emb)
+        margins = unit_margins(emb, self)
         out = []
         i = 0
         for p in pieces:
             if not p:
                 out.append(SemanticReading(0.0, False, ""))
                 continue
-            best = i + int(np.argmax(scores[i : i + len(p)]))
-            score = float(scores[best])
-            flagged = score >= self.threshold
+            best = i + int(np.argmax(margins[i : i + len(p)]))
+            margin = float(margins[best]) - self.threshold
+            score = 1.0 / (1.0 + np.exp(-np.clip(margin, -30.0, 30.0)))
+            flagged = margin >= 0
             out.append(SemanticReading(score, flagged, self.kind_of(emb[best]) if flagged else ""))
             i += len(p)
         return out
@@ -195,6 +221,7 @@ def combine(rule: RiskAssessment, sem: SemanticReading) -> RiskAssessment:
 
 
 FAILED = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
+DEGRADED_VERSION = "rules-1+semantic-1:DEGRADED-rules-only"
 
 
 class SemanticRiskComponent:
@@ -215,12 +242,18 @@ class SemanticRiskComponent:
         if not self.degraded:
             log.warning("risk: semantic layer unavailable (%s); DEGRADED MODE, rules only", why)
         self.degraded = True
+        self.version = DEGRADED_VERSION  # so every annotation's provenance says so too
 
     @property
     def layer(self) -> SemanticRisk:
         if self._layer is None:
             self._layer = semantic_risk()
         return self._layer
+
+    def warm(self) -> None:
+        """Load the weights and the encoder now, not on the first message (about 1 s)."""
+        if not self.degraded:
+            self.annotate([Annotation(text="warm up")])
 
     def annotate(self, annotations: list[Annotation]) -> None:
         from talkcure.listen.encoder import EncoderUnavailable

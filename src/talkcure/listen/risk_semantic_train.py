@@ -16,12 +16,15 @@ Data, and what each part is used for:
 - **never used here**: ``redteam_heldout2.jsonl``, ``redteam_heldout3.jsonl``,
   GoEmotions dev and ESConv; ``bench/train_risk_semantic.py`` reports on them.
 
-Model: a logistic regression over the MiniLM embedding of a unit (see
-``risk_semantic.units``). Positives are the whole risk messages and, for a
-message of several units, its highest-scoring unit under a first model (one
-round of multiple-instance learning: the risky clause of a long message);
-negatives are every unit of every control and everyday text (controls
-weighted up: they are the hard cases). A message scores its highest unit.
+Model (``risk_semantic.unit_margins``): a logistic regression over the MiniLM
+embedding of a unit (see ``risk_semantic.units``) plus a nearest-exemplar term.
+The regression's positives are the whole risk messages and, for a message of
+several units, its highest-scoring unit under a first fit (one round of
+multiple-instance learning: the risky clause of a long message); its negatives
+are every unit of every control and everyday text (controls weighted up: they
+are the hard cases). The exemplar banks are the risk messages and the control
+units. A message's margin is its highest unit's. The settings (:data:`GRID`)
+are picked by cross-validated recall at each one's chosen threshold.
 
 Threshold: each of :data:`FOLDS` folds of the red-team rows (and of the
 everyday negatives) is scored by a model trained on the others; the threshold
@@ -44,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from talkcure.listen.risk import assess_risk
-from talkcure.listen.risk_semantic import KINDS, MAX_UNITS, WEIGHTS, units
+from talkcure.listen.risk_semantic import KINDS, MAX_UNITS, WEIGHTS, unit_margins, units
 
 SEED = 13
 FOLDS = 5
@@ -168,22 +171,19 @@ def embed(texts: Sequence[str], encode: Callable, max_units: int = MAX_UNITS) ->
     return Embedded(np.asarray(encode(flat), dtype=np.float32), owner, len(texts))
 
 
-def message_scores(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
-    z = emb.vecs @ coef + intercept
-    unit = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-    out = np.zeros(emb.n)
-    np.maximum.at(out, emb.owner, unit)
+def message_margins(emb: Embedded, model: Model) -> np.ndarray:
+    """Each text's highest unit margin (see ``risk_semantic.unit_margins``)."""
+    out = np.full(emb.n, -np.inf)
+    np.maximum.at(out, emb.owner, unit_margins(emb.vecs, model))
     return out
 
 
 def best_units(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
+    """Each text's unit with the highest logit (the risky clause of a long message)."""
     z = emb.vecs @ coef + intercept
-    best = np.full(emb.n, -np.inf)
-    where = np.zeros(emb.n, dtype=np.int64)
-    for i, (o, v) in enumerate(zip(emb.owner, z, strict=True)):
-        if v > best[o]:
-            best[o], where[o] = v, i
-    return emb.vecs[where]
+    order = np.lexsort((z, emb.owner))  # by text, then by logit: the last of each text
+    last = np.r_[np.flatnonzero(np.diff(emb.owner[order])), len(order) - 1]
+    return emb.vecs[order[last]]
 
 
 # --------------------------------------------------------------------------- fitting
@@ -191,10 +191,21 @@ def best_units(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Config:
-    C: float = 1.0
-    control_weight: float = 4.0  # a control unit counts this many everyday units
-    positive_weight: float = 1.0  # scaled so all positives weigh as much as all negatives
+    C: float = 2.0  # inverse L2 strength of the logistic regression
+    control_weight: float = 8.0  # a control unit counts this many everyday units
+    k: int = 3  # nearest exemplars averaged
+    weight: float = 20.0  # of the nearest-exemplar term in the margin
     mil: bool = True
+
+
+@dataclass
+class Model:
+    coef: np.ndarray
+    intercept: float
+    weight: float
+    k: int
+    risk_bank: np.ndarray  # the risk messages (whole)
+    control_bank: np.ndarray  # every unit of every control
 
 
 def _lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> tuple[np.ndarray, float]:
@@ -205,25 +216,23 @@ def _lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> tuple[np.ndarr
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def fit(risk: Embedded, controls: Embedded, everyday: Embedded, cfg: Config):
-    """(coef, intercept) of the unit model; see the module docstring."""
+def fit(risk: Embedded, controls: Embedded, everyday: Embedded, cfg: Config) -> Model:
+    """The unit model; see the module docstring."""
     neg = np.vstack([controls.vecs, everyday.vecs])
     neg_w = np.r_[np.full(len(controls.vecs), cfg.control_weight), np.ones(len(everyday.vecs))]
 
-    def run(pos: np.ndarray):
-        pos_w = np.full(len(pos), cfg.positive_weight * neg_w.sum() / len(pos))
+    def run(pos: np.ndarray):  # positives weigh as much as all negatives together
         x = np.vstack([pos, neg])
         y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-        w = np.r_[pos_w, neg_w]
+        w = np.r_[np.full(len(pos), neg_w.sum() / len(pos)), neg_w]
         return _lr(x, y, w / w.mean(), cfg.C)
 
     coef, b = run(risk.whole())
     if cfg.mil:
         multi = np.flatnonzero(np.bincount(risk.owner, minlength=risk.n) > 1)
         if len(multi):
-            extra = best_units(risk.subset(multi), coef, b)
-            coef, b = run(np.vstack([risk.whole(), extra]))
-    return coef, b
+            coef, b = run(np.vstack([risk.whole(), best_units(risk.subset(multi), coef, b)]))
+    return Model(coef, b, cfg.weight, cfg.k, risk.whole(), controls.vecs)
 
 
 def folds_of(n: int, k: int, seed: int) -> np.ndarray:
@@ -232,8 +241,8 @@ def folds_of(n: int, k: int, seed: int) -> np.ndarray:
 
 
 def cross_validate(data: dict, cfg: Config, seed: int = SEED) -> dict[str, np.ndarray]:
-    """Out-of-fold message scores for the red-team risk rows and controls (and the
-    everyday negatives), and every fold model's scores on the calibration texts."""
+    """Out-of-fold message margins for the red-team risk rows and controls (and the
+    everyday negatives), and every fold model's margins on the calibration texts."""
     risk, controls, everyday, cal = data["risk"], data["controls"], data["everyday"], data["cal"]
     fr, fc, fe = (folds_of(e.n, FOLDS, seed + i) for i, e in enumerate((risk, controls, everyday)))
     out = {"risk": np.zeros(risk.n), "controls": np.zeros(controls.n),
@@ -241,30 +250,28 @@ def cross_validate(data: dict, cfg: Config, seed: int = SEED) -> dict[str, np.nd
     for k in range(FOLDS):
         parts = [e.subset(np.flatnonzero(f != k)) for e, f in
                  ((risk, fr), (controls, fc), (everyday, fe))]
-        coef, b = fit(*parts, cfg)
+        model = fit(*parts, cfg)
         for name, e, f in (("risk", risk, fr), ("controls", controls, fc),
                            ("everyday", everyday, fe)):
             idx = np.flatnonzero(f == k)
-            out[name][idx] = message_scores(e.subset(idx), coef, b)
-        out["cal"][k] = message_scores(cal, coef, b)
+            out[name][idx] = message_margins(e.subset(idx), model)
+        out["cal"][k] = message_margins(cal, model)
     return out
 
 
 def choose_threshold(cv: dict[str, np.ndarray], rule_controls: np.ndarray) -> dict:
-    """Highest cross-validated recall with everyday and control false alarms in bounds."""
-    best = None
-    for t in np.round(np.arange(0.30, 0.995, 0.005), 3):
+    """The lowest margin (highest cross-validated recall) that keeps the pooled
+    false alarms in bounds: calibration texts <= MAX_EVERYDAY (semantic alone),
+    controls <= MAX_CONTROL (rules OR semantic)."""
+    for t in np.unique(np.r_[cv["risk"], cv["controls"]]):
         everyday = float((cv["cal"] >= t).mean())
         controls = float(((cv["controls"] >= t) | rule_controls).mean())
         if everyday <= MAX_EVERYDAY and controls <= MAX_CONTROL:
-            best = {"threshold": float(t), "cv_recall": float((cv["risk"] >= t).mean()),
+            return {"threshold": float(t), "cv_recall": float((cv["risk"] >= t).mean()),
                     "cv_everyday_fa": everyday, "cv_control_fa_combined": controls,
                     "cv_control_fa_semantic": float((cv["controls"] >= t).mean()),
                     "cv_everyday_train_fa": float((cv["everyday"] >= t).mean())}
-            break
-    if best is None:
-        raise ValueError("no threshold keeps the false alarms in bounds")
-    return best
+    raise ValueError("no threshold keeps the false alarms in bounds")
 
 
 # --------------------------------------------------------------------------- the whole run
@@ -285,8 +292,8 @@ def load_data(root: Path, shared: Path, encode: Callable, seed: int = SEED) -> d
     }
 
 
-GRID = tuple(Config(C=c, control_weight=cw, mil=m)
-             for c in (0.5, 2.0, 8.0) for cw in (2.0, 8.0) for m in (True, False))
+GRID = tuple(Config(k=k, weight=w, control_weight=cw)
+             for k in (2, 3) for w in (15.0, 20.0, 30.0) for cw in (6.0, 8.0))
 
 
 def train(data: dict, grid: Sequence[Config] = GRID, seed: int = SEED, log=print) -> dict:
@@ -294,28 +301,33 @@ def train(data: dict, grid: Sequence[Config] = GRID, seed: int = SEED, log=print
     best = None
     for cfg in grid:
         chosen = choose_threshold(cross_validate(data, cfg, seed), data["rule_controls"])
-        log(f"  {cfg}: {chosen}")
+        log(f"  {cfg}: " + ", ".join(f"{k} {v:.3f}" for k, v in chosen.items()))
         if best is None or chosen["cv_recall"] > best[1]["cv_recall"]:
             best = (cfg, chosen)
     cfg, chosen = best
-    coef, b = fit(data["risk"], data["controls"], data["everyday"], cfg)
-    kinds = [r["kind"] for r in data["risk_rows"]]
-    return {"coef": coef, "intercept": b, "config": cfg, **chosen,
-            "bank": data["risk"].whole(), "bank_kind": np.array([KINDS.index(k) for k in kinds]),
+    model = fit(data["risk"], data["controls"], data["everyday"], cfg)
+    kinds = np.array([KINDS.index(r["kind"]) for r in data["risk_rows"]])
+    return {"model": model, "risk_kind": kinds, "config": cfg, **chosen,
             "n_risk": data["risk"].n, "n_controls": data["controls"].n,
-            "n_everyday": data["everyday"].n, "n_cal": data["cal"].n}
+            "n_control_units": len(data["controls"].vecs),
+            "n_everyday": data["everyday"].n, "n_everyday_units": len(data["everyday"].vecs),
+            "n_cal": data["cal"].n}
 
 
-def save(model: dict, out_dir: Path, seconds: float, extra: dict | None = None) -> Path:
-    meta = {k: v for k, v in model.items() if k not in ("coef", "intercept", "bank", "bank_kind")}
-    meta["config"] = model["config"].__dict__
+def save(trained: dict, out_dir: Path, seconds: float, extra: dict | None = None) -> Path:
+    model: Model = trained["model"]
+    meta = {k: v for k, v in trained.items() if k not in ("model", "risk_kind")}
+    meta["config"] = trained["config"].__dict__
     meta.update(extra or {})
     meta["train_seconds"] = round(seconds, 1)
     path = out_dir / f"{WEIGHTS}.npz"
     np.savez_compressed(
-        path, coef=model["coef"].astype(np.float32), intercept=np.float32(model["intercept"]),
-        threshold=np.float32(model["threshold"]), bank=model["bank"].astype(np.float16),
-        bank_kind=model["bank_kind"].astype(np.int8), kinds=np.array(KINDS),
+        path, coef=model.coef.astype(np.float32), intercept=np.float32(model.intercept),
+        weight=np.float32(model.weight), k=np.int16(model.k),
+        threshold=np.float32(trained["threshold"]),
+        risk_bank=model.risk_bank.astype(np.float16),
+        risk_kind=trained["risk_kind"].astype(np.int8),
+        control_bank=model.control_bank.astype(np.float16), kinds=np.array(KINDS),
         meta=np.array(json.dumps(meta, default=float)),
     )
     return path

@@ -1,0 +1,242 @@
+"""Train the semantic risk layer, then measure it on data it never saw.
+
+Trains ``src/talkcure/listen/weights/risk_semantic.npz`` (fixed seed) from
+tests/data/redteam_suite.jsonl + redteam_heldout.jsonl and filtered everyday
+negatives (see talkcure.listen.risk_semantic_train), then reports, untouched:
+
+- redteam_heldout3.jsonl (written before this layer existed, never used for
+  training or thresholds) and redteam_heldout2.jsonl (not trained on, but the
+  rules were fixed on it): recall and control false alarms for the rules alone,
+  the semantic layer alone, and rules OR semantic (as shipped);
+- the training files: rules OR semantic recall (must stay 1.0);
+- 5,000 real everyday utterances (GoEmotions dev + ESConv seeker turns): flag
+  rates, with every flagged text written to --flagged (for reading; it is real
+  text: keep it out of the repository);
+- milliseconds per message of the component (one message per call, warm).
+
+Writes the model card ``weights/risk_semantic.md``. Needs the train extra
+(scikit-learn) and ../shared/data. ``--eval-only`` measures the shipped weights.
+
+    .venv/bin/python bench/train_risk_semantic.py [--eval-only] [--flagged /tmp/flagged.tsv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from talkcure.listen import risk_semantic as rs
+from talkcure.listen import risk_semantic_train as rst
+from talkcure.listen.encoder import get_encoder
+from talkcure.listen.heads import weights_dir
+from talkcure.listen.risk import assess_risk
+from talkcure.model import Annotation
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data"
+COMMAND = ".venv/bin/python bench/train_risk_semantic.py"
+
+
+# Read by hand for the shipped weights (threshold 3.511); redo it after retraining.
+READING = """\
+Reading the 108 everyday texts only the semantic layer flagged (26 GoEmotions dev,
+82 ESConv; paraphrased here, no real text is quoted): about 4 are real risk
+disclosures (3 of abuse by a partner or family, 1 seeker weighing not being here
+any more), about 5 are borderline (a wish to disappear, a threatened fight,
+coercive control, a past self-harm reference, life described as hell), about 5 are
+distress without risk (hopeless, worthless, a burden), and about 94 (1.9 % of the
+5,000) are plain false alarms: short agreements to do something, leaving a
+partner, bus routes and money, religious comfort. The 20 the rules flag are mostly
+real (not wanting to live, a life that is over) with a few hyperboles.
+"""
+
+
+def rate(hits, n) -> str:
+    return f"{hits / n:.3f} ({hits}/{n})" if n else "-"
+
+
+def redteam_table(name: str, layer: rs.SemanticRisk, out: list[str]) -> dict:
+    rows = rst.read_jsonl(DATA / name)
+    rules = [assess_risk(r["text"]).flagged for r in rows]
+    readings = layer.read([r["text"] for r in rows])
+    sem = [s.flagged for s in readings]
+    both = [a or b for a, b in zip(rules, sem, strict=True)]
+    risky = [i for i, r in enumerate(rows) if r["risk"]]
+    safe = [i for i, r in enumerate(rows) if not r["risk"]]
+    fig = {}
+    out.append(f"| {name} ({len(risky)} risk / {len(safe)} controls) | recall | false alarms |")
+    out.append("| --- | --- | --- |")
+    for label, flags in (("rules alone", rules), ("semantic alone", sem),
+                         ("rules OR semantic", both)):
+        rec = sum(flags[i] for i in risky)
+        fa = sum(flags[i] for i in safe)
+        fig[label] = (rec / len(risky), fa / len(safe) if safe else 0.0)
+        out.append(f"| {label} | {rate(rec, len(risky))} | {rate(fa, len(safe))} |")
+    by_kind = Counter(rows[i]["kind"] for i in risky)
+    found = Counter(rows[i]["kind"] for i in risky if both[i])
+    rules_found = Counter(rows[i]["kind"] for i in risky if rules[i])
+    out.append("")
+    out.append("recall by kind (rules -> rules OR semantic): " + ", ".join(
+        f"{k} {rules_found[k]}/{n} -> {found[k]}/{n}" for k, n in sorted(by_kind.items())))
+    added = [i for i in risky if sem[i] and not rules[i]]
+    right = sum(readings[i].kind == rows[i]["kind"] for i in added)
+    out.append(f"kind read as labelled on the risk phrasings only the semantic layer found: "
+               f"{rate(right, len(added))}")
+    missed = [rows[i]["text"] for i in risky if not both[i]]
+    false = [rows[i]["text"] for i in safe if both[i] and not rules[i]]
+    print(f"\n{name}: still missed by rules OR semantic ({len(missed)}):")
+    for t in missed:
+        print(f"    MISSED: {t[:110]}")
+    print(f"{name}: false alarms the semantic layer adds ({len(false)}):")
+    for t in false:
+        print(f"    false alarm: {t[:110]}")
+    return fig
+
+
+def everyday_table(layer: rs.SemanticRisk, flagged_path: Path | None, out: list[str]) -> dict:
+    texts = rst.everyday_eval(SHARED)
+    sources = ["goemotions dev"] * (len(texts) - len(texts) // 2) + ["esconv seeker"] * (
+        len(texts) // 2)
+    rules = [assess_risk(t).flagged for t in texts]
+    readings = layer.read(texts)
+    sem = [r.flagged for r in readings]
+    out.append(f"| everyday ({len(texts)}) | rules alone | semantic alone | rules OR semantic "
+               "| semantic only (added) |")
+    out.append("| --- | --- | --- | --- | --- |")
+    fig = {}
+    for src in ("goemotions dev", "esconv seeker", None):
+        idx = [i for i, s in enumerate(sources) if src is None or s == src]
+        r = sum(rules[i] for i in idx)
+        s = sum(sem[i] for i in idx)
+        b = sum(rules[i] or sem[i] for i in idx)
+        added = sum(sem[i] and not rules[i] for i in idx)
+        fig[src or "all"] = (r / len(idx), s / len(idx), b / len(idx), added / len(idx))
+        out.append(f"| {src or 'all'} | {rate(r, len(idx))} | {rate(s, len(idx))} | "
+                   f"{rate(b, len(idx))} | {rate(added, len(idx))} |")
+    if flagged_path:
+        with flagged_path.open("w", encoding="utf-8") as fh:
+            for i, t in enumerate(texts):
+                if sem[i] or rules[i]:
+                    who = "both" if sem[i] and rules[i] else ("semantic" if sem[i] else "rules")
+                    text = " ".join(t.split())
+                    fh.write(f"{who}\t{sources[i]}\t{readings[i].score:.2f}\t{text}\n")
+        print(f"\nflagged everyday texts written to {flagged_path} (read them)")
+    return fig
+
+
+def timing(out: list[str]) -> dict:
+    comp = rs.SemanticRiskComponent()
+    texts = [r["text"] for r in rst.read_jsonl(DATA / "redteam_heldout3.jsonl")]
+    texts += rst.everyday_eval(SHARED, n=400, seed=99)
+    comp.annotate([Annotation(text="warm up")])
+    times = []
+    for t in texts:
+        get_encoder()._cache.clear()  # measure encoding, not the cache
+        ann = [Annotation(text=t)]
+        start = time.perf_counter()
+        comp.annotate(ann)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    fig = {"mean": statistics.mean(times), "p50": times[len(times) // 2],
+           "p95": times[int(0.95 * len(times))], "max": times[-1], "n": len(times)}
+    n_units = statistics.mean(len(rs.units(t)) for t in texts)
+    threads = os.environ.get("TALKCURE_ENCODER_THREADS", "onnxruntime default")
+    out.append(f"ms/message (rules + semantic, one message per call, encoder cache cleared, "
+               f"{fig['n']} messages, mean {n_units:.1f} units; {os.cpu_count()} CPUs, load "
+               f"{os.getloadavg()[0]:.1f}, encoder threads {threads}): mean {fig['mean']:.1f}, "
+               f"p50 {fig['p50']:.1f}, p95 {fig['p95']:.1f}, max {fig['max']:.1f}")
+    return fig
+
+
+def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) -> str:
+    meta = layer.meta
+    cfg = meta.get("config", {})
+    lines = [
+        "# Semantic risk layer (rules OR semantic)",
+        "",
+        f"- weights: `{rs.WEIGHTS}.npz`; read by `talkcure.listen.risk_semantic` (numpy + the "
+        "shared `all-MiniLM-L6-v2-onnx-int8` encoder); component `SemanticRiskComponent`",
+        "- model: a message is cut into units (whole, sentences, clauses, comma pieces of a long "
+        "clause; at most 24); each unit's margin = logistic-regression logit over its embedding "
+        f"(C = {cfg.get('C')}) + {cfg.get('weight')} x (mean cosine to the {cfg.get('k')} nearest "
+        "risk phrasings - the same to the nearest control units); a message's margin is its "
+        "highest unit's; flagged at margin >= threshold "
+        f"({layer.threshold:.3f}); kind voted by the 5 nearest risk phrasings",
+        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl ({meta.get('n_risk')} "
+        f"risk, {meta.get('n_controls')} controls = {meta.get('n_control_units')} units, weighted "
+        f"x{cfg.get('control_weight')}); {meta.get('n_everyday')} everyday negatives "
+        f"({meta.get('n_everyday_units')} units: GoEmotions train + half of the AnnoMI client "
+        "turns, only those the rules don't flag and holding no death / self-harm / violence "
+        "word); multiple-instance round for multi-unit risk messages: "
+        f"{cfg.get('mil')}",
+        f"- threshold: 5-fold cross-validation on the training rows; the lowest margin keeping "
+        f"everyday false alarms <= 2% on {meta.get('n_cal')} unfiltered calibration texts "
+        "(another GoEmotions train sample + the other AnnoMI half, never trained on) and control "
+        "false alarms (rules OR semantic) <= 10%. Cross-validated: semantic recall "
+        f"{meta.get('cv_recall', 0):.3f}, everyday false alarms "
+        f"{meta.get('cv_everyday_fa', 0):.3f}, control false alarms "
+        f"{meta.get('cv_control_fa_semantic', 0):.3f} (semantic) / "
+        f"{meta.get('cv_control_fa_combined', 0):.3f} (rules OR semantic)",
+        f"- settings grid: k in (2, 3), weight in (15, 20, 30), control weight in (6, 8); seed "
+        f"{rst.SEED}; trained in {meta.get('train_seconds')} s",
+        "- never used for training or thresholds: redteam_heldout2.jsonl, "
+        "redteam_heldout3.jsonl, GoEmotions dev, ESConv",
+        "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
+        "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
+        f"- produced by `{COMMAND}`",
+        "",
+        "## Untouched figures",
+        "",
+        *report,
+        "",
+        READING,
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--eval-only", action="store_true")
+    parser.add_argument("--flagged", type=Path, default=None)
+    args = parser.parse_args()
+    encode = get_encoder().encode
+    trained = None
+    if not args.eval_only:
+        clock = rst.timer()
+        data = rst.load_data(ROOT, SHARED, encode)
+        print(f"data embedded in {clock():.0f} s")
+        trained = rst.train(data)
+        path = rst.save(trained, weights_dir(), clock())
+        print(f"wrote {path} ({path.stat().st_size // 1024} KB) in {clock():.0f} s")
+        rs.load_weights.cache_clear()
+        rs.semantic_risk.cache_clear()
+    layer = rs.semantic_risk()
+    report: list[str] = []
+    figs = {}
+    for name in ("redteam_heldout3.jsonl", "redteam_heldout2.jsonl"):
+        figs[name] = redteam_table(name, layer, report)
+        report.append("")
+    for name in rst.TRAIN_FILES:
+        rows = rst.read_jsonl(DATA / name)
+        comb = [rs.assess_risk_semantic(r["text"], layer).flagged for r in rows if r["risk"]]
+        report.append(f"- {name}: rules OR semantic recall {rate(sum(comb), len(comb))}")
+    report.append("")
+    figs["everyday"] = everyday_table(layer, args.flagged, report)
+    report.append("")
+    figs["ms"] = timing(report)
+    print("\n" + "\n".join(report))
+    (weights_dir() / f"{rs.WEIGHTS}.md").write_text(model_card(trained, layer, report),
+                                                    encoding="utf-8")
+    json.dump(figs, sys.stdout, default=float)
+    print()
+
+
+if __name__ == "__main__":
+    main()
