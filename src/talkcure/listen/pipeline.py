@@ -73,17 +73,17 @@ class Pipeline:
 
 
 def default_pipeline() -> Pipeline:
-    """The shipped pipeline: rule and lexicon components, risk first."""
+    """The shipped pipeline: risk first (rules OR the semantic layer), then lexicon components."""
     from talkcure.listen.affect import AffectComponent
     from talkcure.listen.alliance import AllianceComponent
     from talkcure.listen.fantasy import FantasyComponent
     from talkcure.listen.people import PeopleComponent
-    from talkcure.listen.risk import RiskComponent
+    from talkcure.listen.risk_semantic import SemanticRiskComponent
     from talkcure.listen.time import TimeComponent
 
     return Pipeline(
         [
-            RiskComponent(),
+            SemanticRiskComponent(),  # the rules, then meaning (embeddings); a rule hit stands
             AffectComponent(),
             PeopleComponent(),
             TimeComponent(),

@@ -224,12 +224,26 @@ def _fieldsets(phrases: list[Phrase]) -> set[frozenset[str]]:
     wild = [(w, t) for w, t, _ in phrases if WILD in w]
     for words, tag, _ in phrases:
         groups[words].add(tag)
+    # index the wildcard phrases by (length, position, word) so each group meets only the
+    # wildcard phrases that can match it, instead of all of them
+    by_slot: dict[tuple[int, int, str], set[int]] = defaultdict(set)
+    for n, (other, _) in enumerate(wild):
+        for pos, word in enumerate(other):
+            by_slot[(len(other), pos, word)].add(n)
     for words, tags in groups.items():
-        for other, tag in wild:
-            if len(other) == len(words) and all(
-                a == b or WILD in (a, b) for a, b in zip(other, words, strict=True)
-            ):
-                tags.add(tag)
+        size = len(words)
+        fits: set[int] | None = None
+        for pos, word in enumerate(words):
+            here = by_slot.get((size, pos, WILD), set())
+            if word == WILD:  # a wildcard word in the group meets any word of a wild phrase
+                here = {n for n, (other, _) in enumerate(wild) if len(other) == size}
+            else:
+                here = here | by_slot.get((size, pos, word), set())
+            fits = here if fits is None else fits & here
+            if not fits:
+                break
+        for n in fits or ():
+            tags.add(wild[n][1])
     sets: set[frozenset[str]] = set()
     for tags in groups.values():
         if UNTAGGED in tags:

@@ -95,9 +95,15 @@ def units(text: str, max_units: int = MAX_UNITS) -> list[str]:
     return out
 
 
+# Flag from this score, not from 0.5: at 0.5 about 2.3 % of everyday messages (GoEmotions dev,
+# ESConv seeker turns) started the crisis protocol; at 0.7 it is 1.3 %. Recall on unseen
+# phrasings (redteam_heldout3, rules OR semantic) goes from 0.811 to 0.790 (rules alone 0.587).
+FLAG_AT = 0.7
+
+
 @dataclass(frozen=True)
 class SemanticReading:
-    score: float  # sigmoid(highest unit's margin - threshold): flagged iff >= 0.5
+    score: float  # sigmoid(highest unit's margin - threshold): flagged iff >= FLAG_AT
     flagged: bool
     kind: str  # of the nearest risk exemplars to the highest unit ("" when not flagged)
 
@@ -174,7 +180,7 @@ class SemanticRisk:
             best = i + int(np.argmax(margins[i : i + len(p)]))
             margin = float(margins[best]) - self.threshold
             score = 1.0 / (1.0 + np.exp(-np.clip(margin, -30.0, 30.0)))
-            flagged = margin >= 0
+            flagged = score >= FLAG_AT
             out.append(SemanticReading(score, flagged, self.kind_of(emb[best]) if flagged else ""))
             i += len(p)
         return out
