@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 
 from talkcure.errors import TalkcureError
 from talkcure.store import tables as t
-from talkcure.store.repository import Store
+from talkcure.store.repository import Store, insert_flag
 
 RESULT_COLUMN = "measure_results.result"
 GOALS_COLUMN = "courses.goals"
@@ -121,16 +121,7 @@ class MeasureRecords:
                 values["state_enc"] = self.cipher.encrypt_json(state, "sessions.state")
             if flag:
                 values.update(flagged=True, flag_reason=flag["reason"][:200])
-                conn.execute(
-                    insert(t.flags).values(
-                        session_id=session_id,
-                        turn_id=None,
-                        kind=flag["kind"][:32],
-                        level=flag.get("level", "")[:16],
-                        reason=flag["reason"][:200],
-                        created_at=when,
-                    )
-                )
+                insert_flag(conn, session_id, None, flag, when)
             if values:
                 conn.execute(
                     update(t.sessions).where(t.sessions.c.id == session_id).values(**values)

@@ -289,16 +289,7 @@ class Store:
                 )
             ).inserted_primary_key[0]
             if flag:
-                conn.execute(
-                    insert(t.flags).values(
-                        session_id=session_id,
-                        turn_id=patient_id,
-                        kind=flag["kind"][:32],
-                        level=flag.get("level", "")[:16],
-                        reason=flag["reason"][:200],
-                        created_at=now,
-                    )
-                )
+                insert_flag(conn, session_id, patient_id, flag, now)
         log.debug("stored exchange in session %s (turns %s, %s)", session_id, patient_id,
                   companion_id)
         return patient_id, companion_id
@@ -306,10 +297,8 @@ class Store:
     def add_flag(self, session_id: int, kind: str, level: str, reason: str) -> None:
         """Flag a session for the clinician (reason: a short phrase, never patient text)."""
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(t.flags).values(session_id=session_id, turn_id=None, kind=kind[:32],
-                                       level=level[:16], reason=reason[:200], created_at=_now())
-            )
+            insert_flag(conn, session_id, None, {"kind": kind, "level": level, "reason": reason},
+                        _now())
             conn.execute(
                 update(t.sessions)
                 .where(t.sessions.c.id == session_id)
@@ -349,6 +338,21 @@ class Store:
              "created_at": _iso(r.created_at)}
             for r in rows
         ]
+
+
+def insert_flag(conn, session_id: int, turn_id: int | None, flag: dict[str, str],
+                when: datetime) -> None:
+    """One risk flag row (kind, level, reason: short phrases, never patient text)."""
+    conn.execute(
+        insert(t.flags).values(
+            session_id=session_id,
+            turn_id=turn_id,
+            kind=flag["kind"][:32],
+            level=flag.get("level", "")[:16],
+            reason=flag["reason"][:200],
+            created_at=when,
+        )
+    )
 
 
 def _short(exc: Exception) -> str:
