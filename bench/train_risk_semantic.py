@@ -62,6 +62,25 @@ def rate(hits, n) -> str:
     return f"{hits / n:.3f} ({hits}/{n})" if n else "-"
 
 
+CONTROLS_HELDOUT = "redteam_controls_intent_heldout.jsonl"
+
+
+def controls_table(name: str, layer: rs.SemanticRisk, out: list[str]) -> dict:
+    """False alarms on a file of controls only (plans and intentions, never trained on)."""
+    texts = [r["text"] for r in rst.read_jsonl(DATA / name) if not r["risk"]]
+    rules = [assess_risk(t).flagged for t in texts]
+    sem = [s.flagged for s in layer.read(texts)]
+    both = [a or b for a, b in zip(rules, sem, strict=True)]
+    out.append(f"| {name} ({len(texts)} controls) | false alarms |")
+    out.append("| --- | --- |")
+    fig = {}
+    for label, flags in (("rules alone", rules), ("semantic alone", sem),
+                         ("rules OR semantic", both)):
+        fig[label] = sum(flags) / len(texts)
+        out.append(f"| {label} | {rate(sum(flags), len(texts))} |")
+    return fig
+
+
 def redteam_table(name: str, layer: rs.SemanticRisk, out: list[str]) -> dict:
     rows = rst.read_jsonl(DATA / name)
     rules = [assess_risk(r["text"]).flagged for r in rows]
@@ -169,7 +188,8 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         "risk phrasings - the same to the nearest control units); a message's margin is its "
         "highest unit's; flagged at margin >= threshold "
         f"({layer.threshold:.3f}); kind voted by the 5 nearest risk phrasings",
-        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl ({meta.get('n_risk')} "
+        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl + "
+        f"redteam_controls_intent.jsonl ({meta.get('n_risk')} "
         f"risk, {meta.get('n_controls')} controls = {meta.get('n_control_units')} units, weighted "
         f"x{cfg.get('control_weight')}); {meta.get('n_everyday')} everyday negatives "
         f"({meta.get('n_everyday_units')} units: GoEmotions train + half of the AnnoMI client "
@@ -187,7 +207,7 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         f"- settings grid: k in (2, 3), weight in (15, 20, 30), control weight in (6, 8); seed "
         f"{rst.SEED}; trained in {meta.get('train_seconds')} s",
         "- never used for training or thresholds: redteam_heldout2.jsonl, "
-        "redteam_heldout3.jsonl, GoEmotions dev, ESConv",
+        "redteam_heldout3.jsonl, redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv",
         "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
         "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
         f"- produced by `{COMMAND}`",
@@ -223,10 +243,13 @@ def main() -> None:
     for name in ("redteam_heldout3.jsonl", "redteam_heldout2.jsonl"):
         figs[name] = redteam_table(name, layer, report)
         report.append("")
+    figs[CONTROLS_HELDOUT] = controls_table(CONTROLS_HELDOUT, layer, report)
+    report.append("")
     for name in rst.TRAIN_FILES:
         rows = rst.read_jsonl(DATA / name)
         comb = [rs.assess_risk_semantic(r["text"], layer).flagged for r in rows if r["risk"]]
-        report.append(f"- {name}: rules OR semantic recall {rate(sum(comb), len(comb))}")
+        if comb:
+            report.append(f"- {name}: rules OR semantic recall {rate(sum(comb), len(comb))}")
     report.append("")
     figs["everyday"] = everyday_table(layer, args.flagged, report)
     report.append("")

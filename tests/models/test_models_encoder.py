@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import numpy as np
 
 from talkcure.listen.encoder import DIM, Encoder, get_encoder, model_files
@@ -14,10 +17,23 @@ TEXTS = [
 ]
 
 
-def test_model_files_come_from_installed_packages():
+def test_model_files_ship_with_talkcure_and_match_their_card():
     model, tokenizer = model_files()
-    assert "site-packages" in str(model) and model.name == "model.onnx"
-    assert tokenizer.name == "tokenizer.json"
+    assert model.parent.name == "weights" and model.name == "encoder.onnx"
+    assert "site-packages" in str(tokenizer) and tokenizer.name == "tokenizer.json"
+    card = (model.parent / "encoder.md").read_text(encoding="utf-8")
+    shipped = re.search(r"`encoder.onnx`, sha256 ([0-9a-f]{64})", card).group(1)
+    assert hashlib.sha256(model.read_bytes()).hexdigest() == shipped
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_batched_with():
+    # static quantisation: no batch-wide activation ranges, no padding effects
+    enc = Encoder(cache_size=0)
+    texts = ["ok", "I keep thinking about what my father said to me when I was nine, and it "
+             "still stings every single time I remember it.", *TEXTS[:3]]
+    together = enc.encode(texts)
+    alone = np.stack([enc.encode([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
 
 
 def test_encode_gives_unit_vectors_in_input_order():

