@@ -72,3 +72,33 @@ def test_validate_message():
     with pytest.raises(MessageError) as err:
         validate_message("I want to end my life " * 400)
     assert err.value.risk
+
+
+def test_live_turns_give_the_context_heads_the_session_so_far(sqlite_url):
+    """The defense and client-talk heads read the turns before an utterance: in chat
+    these are the person's earlier messages and the companion's replies, also after
+    the session is resumed from the store (the web app rebuilds it per request)."""
+    from talkcure.listen.defense import DefenseComponent
+    from talkcure.listen.pipeline import Pipeline
+    from talkcure.listen.risk import RiskComponent
+    from talkcure.web.chat import resume
+
+    contexts: list[list[tuple[str, str]]] = []
+
+    class Spy(DefenseComponent):
+        def annotate(self, annotations, context=()):
+            contexts.append(list(context))
+            super().annotate(annotations, context=context)
+
+    store = Store(sqlite_url)
+    companion = Companion(store, pipeline=Pipeline([RiskComponent(), Spy()]), seed=2)
+    conv = companion.open("Context Person")
+    first = conv.reply(MESSAGES[0])
+    second = conv.reply(MESSAGES[1])
+    assert contexts[0] == []
+    assert contexts[1] == [("seeker", MESSAGES[0]), ("supporter", first.text)]
+    assert second.annotation.defense is not None
+    again = resume(companion, conv.patient, conv.session)
+    again.reply(MESSAGES[2])
+    assert contexts[2] == [("supporter", first.text), ("seeker", MESSAGES[1]),
+                           ("supporter", second.text)]

@@ -61,6 +61,12 @@ class Affect:
     start: int = 0
     end: int = 0
 
+    @property
+    def stated(self) -> bool:
+        """Said in the person's own words (the cue is a span of the text), not only
+        inferred from the whole utterance by a learned head."""
+        return self.end > self.start
+
 
 @dataclass(frozen=True)
 class PersonMention:

@@ -36,6 +36,7 @@ from talkcure.respond.wording.templates import TemplateWording
 from talkcure.store import Store
 
 log = logging.getLogger(__name__)
+CONTEXT_TURNS = 3  # dialogue turns before an utterance that the context heads read
 
 
 class MessageError(TalkcureError):
@@ -95,6 +96,9 @@ class Conversation:
     opening: str
     session_anns: list[Annotation] = field(default_factory=list)
     closed: bool = False
+    # The session's last turns, (speaker, text), oldest first: the context the
+    # defense and client-talk heads read (held in memory only, never logged).
+    recent: list[tuple[str, str]] = field(default_factory=list)
 
     def reply(self, text: str) -> Reply:
         if self.closed:
@@ -183,7 +187,7 @@ class Companion:
         state = copy.deepcopy(conv.state)  # committed only once the turn is stored
         state.turn += 1
         index = state.turn * 2 - 1
-        ann = self.pipeline.annotate_one(text)
+        ann = self.pipeline.annotate_one(text, context=conv.recent[-CONTEXT_TURNS:])
         self.planner.record_response(ann, state)
         memory = conv.memory
         memory.add(ann, CURRENT_TURN, state.session_number, index)
@@ -209,6 +213,7 @@ class Companion:
         plan.evidence = [ids[0] if e == CURRENT_TURN else e for e in plan.evidence]
         conv.state = state
         conv.session_anns.append(ann)
+        conv.recent = [*conv.recent, ("seeker", text), ("supporter", reply_text)][-CONTEXT_TURNS:]
         log.info("turn %s of session %s: %s", state.turn, conv.session.id, plan.kind.value)
         return Reply(reply_text, plan, ann, ids)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from talkcure.formulate.defenses import detect, move_of, odf, rate, specs, trend
-from talkcure.listen.pipeline import default_pipeline
+from talkcure.listen.pipeline import rules_pipeline
 from talkcure.model import Annotation, DefenseReading, RiskAssessment
 
-PIPE = default_pipeline()
+PIPE = rules_pipeline()  # the rule ratings under test; the head is given explicitly
 
 
 def ann(text):

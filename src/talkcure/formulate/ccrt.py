@@ -407,8 +407,8 @@ def score_utterance(ann: Annotation, context: list[Person] | None = None) -> Utt
         out.components.append(_component(doc, "RS", s, e, key))
     if not out.of("RS"):
         lex = lexicon()
-        for a in ann.affects:
-            if a.emotion in lex.affect:
+        for a in ann.affects:  # a feeling in the person's own words (a quotable cue)
+            if a.emotion in lex.affect and a.end > a.start:
                 out.components.append(Component("RS", lex.affect[a.emotion], a.cue, a.start,
                                                 a.end, source="affect"))
                 break

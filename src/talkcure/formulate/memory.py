@@ -120,7 +120,10 @@ class CourseMemory:
             self._theme(f"person:{person.role}", person.role).mentions.append(
                 Mention(turn_id, session, index, quote)
             )
-        for affect in ann.affects:
+        # The formulation rests on feelings said in the person's own words: each finding
+        # quotes its evidence, and a feeling a head only inferred has no words to quote.
+        stated = [a for a in ann.affects if a.stated]
+        for affect in stated:
             self.groups[affect.emotion] = affect.group
             quote = clause_around(text, affect.start, affect.end)
             self._theme(f"feeling:{affect.emotion}", affect.cue.lower()).mentions.append(
@@ -147,7 +150,7 @@ class CourseMemory:
         self._last = (ann, turn_id, session, index)
 
     def _note_avoidance(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
-        strong = [a for a in ann.affects if a.group in NEGATIVE_GROUPS]
+        strong = [a for a in ann.affects if a.group in NEGATIVE_GROUPS and a.stated]
         a = max(strong, key=lambda x: x.intensity) if strong else None
         if a is not None and minimises(ann.text, a.end):
             self.avoidances.append(
@@ -157,8 +160,9 @@ class CourseMemory:
         if self._last is None or self._last[2] != session:
             return
         prev = self._last[0]
-        prev_strong = [a for a in prev.affects if a.group in NEGATIVE_GROUPS and a.intensity >= 0.5]
-        if not prev_strong or ann.affects:
+        prev_strong = [a for a in prev.affects
+                       if a.group in NEGATIVE_GROUPS and a.intensity >= 0.5 and a.stated]
+        if not prev_strong or any(a.stated for a in ann.affects):
             return
         prev_people = {p.role for p in prev.people}
         now_people = {p.role for p in ann.people}
@@ -269,7 +273,7 @@ class CourseMemory:
     def _add_childhood(self, ann: Annotation, turn_id: int, session: int, index: int) -> None:
         """Record person–feeling pairs told as childhood memories (for past–present links)."""
         for affect in ann.affects:
-            if affect.group not in NEGATIVE_GROUPS:
+            if affect.group not in NEGATIVE_GROUPS or not affect.stated:
                 continue
             for person in ann.people:
                 if person.category != "family":

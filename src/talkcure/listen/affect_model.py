@@ -5,13 +5,19 @@ records, as the lexicon component, so it can replace it in the pipeline:
 
 - **Which emotions**: every GoEmotions label whose probability reaches its
   threshold (tuned on the dev split for F1); ``neutral`` gives no affect.
-- **Intensity** 0..1: how far the probability is past the threshold,
-  ``0.3 + 0.7 * (p - t) / (1 - t)``; where the lexicon found the same emotion
-  with a stronger cue ("so furious!!") its intensity is kept.
+- **Intensity** 0..1: GoEmotions labels whether an emotion is there, not how
+  strong it is, so the head's confidence only places a feeling in the middle of
+  the scale, ``0.3 + 0.4 * (p - t) / (1 - t)`` (at most 0.7, under the planner's
+  high-distress line of 0.75); how strong it is comes from the person's words:
+  where the lexicon found the same emotion with a stronger cue ("so furious!!",
+  "devastated") its intensity is kept.
 - **Cue**: the lexicon's cue and offsets where the lexicon found the same
   emotion; otherwise a plain feeling word for the label ("sad", "angry") with
   empty offsets (``start == end == 0``), because the model reads the whole
   utterance rather than one phrase.
+- **Floor**: an emotion the person names outright and the lexicon finds ("I feel
+  so ashamed") is kept even when the head misses it: the words a person uses
+  for a feeling are the best evidence of it, and replies quote them.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ class LearnedAffectComponent:
     """GoEmotions head (MiniLM embedding + TF-IDF, logistic regression)."""
 
     name: ClassVar[str] = "affect"
-    version: ClassVar[str] = "goemotions-minilm-1"
+    version: ClassVar[str] = "goemotions-minilm-2"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("affects",)
 
@@ -74,7 +80,13 @@ class LearnedAffectComponent:
         if not texts:
             return []
         head = self.head
-        proba = head.proba({"text": list(texts)})
+        from talkcure.listen.encoder import EncoderUnavailable
+
+        try:
+            proba = head.proba({"text": list(texts)})
+        except EncoderUnavailable:  # the package files are missing: the lexicon alone
+            return [tuple(sorted(_lexicon_affects(t).values(),
+                                 key=lambda a: (-a.intensity, a.emotion))) for t in texts]
         thr = head.thresholds if head.thresholds is not None else np.full(len(head.labels), 0.5)
         out = []
         for text, p in zip(texts, proba, strict=True):
@@ -85,7 +97,7 @@ class LearnedAffectComponent:
                 if emotion == "neutral":
                     continue
                 t = float(thr[j])
-                value = 0.3 + 0.7 * min(1.0, (float(p[j]) - t) / max(1e-6, 1.0 - t))
+                value = 0.3 + 0.4 * min(1.0, (float(p[j]) - t) / max(1e-6, 1.0 - t))
                 hit = lex.get(emotion)
                 if hit is not None:
                     found.append(Affect(emotion, group_of(emotion),
@@ -94,6 +106,8 @@ class LearnedAffectComponent:
                 else:
                     found.append(Affect(emotion, group_of(emotion), round(value, 2),
                                         WORDS.get(emotion, emotion)))
+            seen = {a.emotion for a in found}
+            found.extend(a for e, a in lex.items() if e not in seen and e != "neutral")
             found.sort(key=lambda a: (-a.intensity, a.emotion))
             out.append(tuple(found))
         return out

@@ -2,8 +2,9 @@
 
 The head reads the utterance and up to three preceding turns of the dialogue
 (both speakers; their mean embedding, as in training). In the pipeline the
-preceding turns are the earlier utterances of the same batch (a transcript
-given in order); a lone utterance has no context. Labels: 0 no defense,
+preceding turns are the context the pipeline is given (in live chat: the
+session's last turns, the companion's included) followed by the earlier
+utterances of the same batch (a transcript given in order). Labels: 0 no defense,
 1 action, 2 major image-distorting, 3 disavowal, 4 minor image-distorting,
 5 neurotic, 6 obsessional, 7 high-adaptive (mature), 8 needs more information.
 
@@ -33,9 +34,10 @@ def format_context(turns: Sequence[tuple[str, str]], n: int = 3) -> str:
 
 class DefenseComponent:
     name: ClassVar[str] = "defense"
-    version: ClassVar[str] = "psydefconv-minilm-1"
+    version: ClassVar[str] = "psydefconv-minilm-2"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("defense",)
+    uses_context: ClassVar[bool] = True
 
     def __init__(self, head: Head | None = None) -> None:
         self.head = head or load_head("psydefconv")
@@ -50,9 +52,12 @@ class DefenseComponent:
             out.append(DefenseReading(level, self.head.labels[level], round(float(p[level]), 3)))
         return out
 
-    def annotate(self, annotations: list[Annotation]) -> None:
+    def annotate(self, annotations: list[Annotation],
+                 context: Sequence[tuple[str, str]] = ()) -> None:
         texts = [a.text for a in annotations]
-        contexts = [format_context([("seeker", t) for t in texts[max(0, i - 3) : i]])
+        turns = [*list(context)[-3:], *(("seeker", t) for t in texts)]
+        first = len(turns) - len(texts)
+        contexts = [format_context(turns[max(0, first + i - 3) : first + i])
                     for i in range(len(texts))]
         for ann, reading in zip(annotations, self.read(texts, contexts), strict=True):
             ann.defense = reading

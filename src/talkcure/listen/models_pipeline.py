@@ -1,11 +1,17 @@
-"""The listening pipeline with the learned components.
+"""The listening pipeline with the learned components (the shipped default).
 
-``model_pipeline()`` is :func:`talkcure.listen.pipeline.default_pipeline` with
-the learned risk component (rules first, the C-SSRS head may only add flags)
-and the learned affect component in place of the lexicon ones, plus the
-defense-level and client-talk heads. All learned components share one encoder
-(:func:`talkcure.listen.encoder.get_encoder`), so each utterance is encoded
-once per batch.
+- **risk**: the rule component, then the semantic layer (rules OR meaning, see
+  :mod:`talkcure.listen.risk_semantic`), then the C-SSRS head, which may only
+  add a flag (:class:`~talkcure.listen.risk_model.LearnedRiskComponent`). A rule
+  hit always stands, and any error reads as risk.
+- **affect**: the GoEmotions head, with the affect lexicon's explicit feeling
+  words kept as a floor (:class:`~talkcure.listen.affect_model.LearnedAffectComponent`).
+- people, time, alliance and fantasy: the rule components.
+- **defense** (PsyDefConv, DMRS level) and **talk** (AnnoMI client talk): heads
+  that read the dialogue context the pipeline is given.
+
+All learned components share one encoder (:func:`talkcure.listen.encoder.get_encoder`),
+so each utterance is encoded once per batch.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ def model_pipeline(defense: bool = True, talk: bool = True) -> Pipeline:
     from talkcure.listen.fantasy import FantasyComponent
     from talkcure.listen.people import PeopleComponent
     from talkcure.listen.risk_model import LearnedRiskComponent
+    from talkcure.listen.risk_semantic import SemanticRiskComponent
     from talkcure.listen.talk import TalkComponent
     from talkcure.listen.time import TimeComponent
 
     components = [
-        LearnedRiskComponent(),
+        LearnedRiskComponent(rule=SemanticRiskComponent()),
         LearnedAffectComponent(),
         PeopleComponent(),
         TimeComponent(),

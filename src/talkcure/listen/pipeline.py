@@ -6,6 +6,11 @@ when the risk component is missing: risk can't be switched off. At run time
 the risk component fails closed (an error in it reads as risk); an error in
 any other component is logged (its name and the error type, never the text)
 and leaves that component's attributes empty.
+
+``annotate(texts, context=...)`` takes the dialogue turns before ``texts[0]``
+(``(speaker, text)`` pairs, oldest first): components that read context (their
+``uses_context`` is true: the defense and client-talk heads) get it; a
+transcript given in order is its own context after its first utterance.
 """
 
 from __future__ import annotations
@@ -53,11 +58,15 @@ class Pipeline:
     def names(self) -> list[str]:
         return [c.name for c in self.components]
 
-    def annotate(self, texts: Iterable[str]) -> list[Annotation]:
+    def annotate(self, texts: Iterable[str],
+                 context: Sequence[tuple[str, str]] = ()) -> list[Annotation]:
         annotations = [Annotation(text=t) for t in texts]
         for comp in self.components:
             try:
-                comp.annotate(annotations)
+                if getattr(comp, "uses_context", False):
+                    comp.annotate(annotations, context=context)
+                else:
+                    comp.annotate(annotations)
             except Exception as exc:  # one failing analyzer must not silence the others
                 log.error("listening component %s failed: %s", comp.name, type(exc).__name__)
                 if "risk" in comp.assigns:  # fail closed: an error reads as risk
@@ -68,26 +77,27 @@ class Pipeline:
                     ann.provenance[attr] = f"{comp.name}@{comp.version}"
         return annotations
 
-    def annotate_one(self, text: str) -> Annotation:
-        return self.annotate([text])[0]
+    def annotate_one(self, text: str, context: Sequence[tuple[str, str]] = ()) -> Annotation:
+        return self.annotate([text], context=context)[0]
 
 
 def default_pipeline() -> Pipeline:
-    """The shipped pipeline: risk first (rules OR the semantic layer), then lexicon components."""
+    """The shipped pipeline: the learned heads over the shared encoder, with the rules
+    and lexicons as their floor (see :func:`talkcure.listen.models_pipeline.model_pipeline`)."""
+    from talkcure.listen.models_pipeline import model_pipeline
+
+    return model_pipeline()
+
+
+def rules_pipeline() -> Pipeline:
+    """Rules and lexicons only (no learned heads, no encoder): risk rules, affect lexicon,
+    people, time, alliance and fantasy. For comparisons and rule-level tests."""
     from talkcure.listen.affect import AffectComponent
     from talkcure.listen.alliance import AllianceComponent
     from talkcure.listen.fantasy import FantasyComponent
     from talkcure.listen.people import PeopleComponent
-    from talkcure.listen.risk_semantic import SemanticRiskComponent
+    from talkcure.listen.risk import RiskComponent
     from talkcure.listen.time import TimeComponent
 
-    return Pipeline(
-        [
-            SemanticRiskComponent(),  # the rules, then meaning (embeddings); a rule hit stands
-            AffectComponent(),
-            PeopleComponent(),
-            TimeComponent(),
-            AllianceComponent(),
-            FantasyComponent(),
-        ]
-    )
+    return Pipeline([RiskComponent(), AffectComponent(), PeopleComponent(), TimeComponent(),
+                     AllianceComponent(), FantasyComponent()])

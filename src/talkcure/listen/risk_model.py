@@ -19,7 +19,10 @@ rules alone (README, "Listening models"); ``talkcure analyze`` reports it per
 transcript.
 
 Fails closed like the rules: an error in either part propagates, and the
-pipeline then reads every utterance of the batch as risk.
+pipeline then reads every utterance of the batch as risk. The one exception is
+an encoder whose package files are missing (``EncoderUnavailable``): the rule
+reading stands alone, as the semantic layer does in that case, and ``version``
+says so.
 """
 
 from __future__ import annotations
@@ -68,7 +71,6 @@ class RiskHead:
 
 class LearnedRiskComponent:
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "rules+cssrs-minilm-1"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("risk",)
 
@@ -81,6 +83,12 @@ class LearnedRiskComponent:
         self.rule = rule
         self.head = head or RiskHead()
         self.threshold = self.head.utterance_threshold if threshold is None else threshold
+        self.degraded = False
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        head = "unavailable" if self.degraded else "cssrs-minilm-2"
+        return f"{getattr(self.rule, 'version', 'rules')}+{head}"
 
     def annotate(self, annotations: list[Annotation]) -> None:
         self.rule.annotate(annotations)  # the floor: its flags stand, whatever follows
@@ -88,8 +96,15 @@ class LearnedRiskComponent:
         for ann in annotations:
             if ann.risk is None:  # the rules left no reading: fail closed
                 ann.risk = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
-        if not todo:
+        if not todo or self.degraded:
             return
-        for ann, score in zip(todo, self.head.scores([a.text for a in todo]), strict=True):
+        from talkcure.listen.encoder import EncoderUnavailable
+
+        try:
+            scores = self.head.scores([a.text for a in todo])
+        except EncoderUnavailable:
+            self.degraded = True  # the rule reading stands; provenance says the head is off
+            return
+        for ann, score in zip(todo, scores, strict=True):
             if score >= self.threshold:
                 ann.risk = RiskAssessment(flagged=True, kinds=("suicide",), cues=(MODEL_CUE,))

@@ -4,7 +4,9 @@ Pure: it reads the current annotation, the course memory and the session
 state, and returns an :class:`Intervention` with the rule that decided and the
 reasons in plain words. Rules run in order; the first that applies wins, then
 two checks adjust the choice: early sessions lean supportive, and no kind of
-move three times running.
+move three times running. The learned readings (a confident immature defense,
+change or sustain talk) are read by the rules in :mod:`talkcure.respond.readings`;
+without them the planner decides on the rule readings alone.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import yaml
 from talkcure.formulate.memory import CourseMemory, clause_around, minimises
 from talkcure.model import NEGATIVE_GROUPS, Annotation, Intervention
 from talkcure.model import InterventionKind as K
-from talkcure.respond import dynamics
+from talkcure.respond import dynamics, readings
 from talkcure.respond.state import CURRENT_TURN, SessionState
 from talkcure.respond.wording.templates import feeling_word, person_phrase
 
@@ -72,6 +74,10 @@ class PlannerConfig:
     confrontation_gap: int = 3
     early_turns: int = 3  # patient turns of the first session that count as early
     max_repeats: int = 2  # the same kind at most this many times running
+    defense_confidence: float = 0.5  # at or above: act on a defense reading
+    immature_max_level: int = 3  # DMRS 1..this: support, don't challenge or interpret
+    talk_confidence: float = 0.6  # at or above: act on a change/sustain talk reading
+    change_affirm_confidence: float = 0.75  # change talk this sure is affirmed, else evoked
 
 
 class Planner:
@@ -167,40 +173,30 @@ class Planner:
                 material={"focus": "accepted"},
                 rule="interpretation_accepted",
             )
-        early = self._early(state)
-        confrontation = None if early else self._confrontation(ann, memory, state, feeling)
+        immature = readings.immature_defense(ann, cfg)  # support, don't challenge
+        held = self._early(state) or immature is not None
+        sustain = readings.talk(ann, cfg, "sustain")  # roll with it: never confront it
+        confrontation = None if held or sustain else self._confrontation(ann, memory, state,
+                                                                            feeling)
         if confrontation:  # defense before content
             return confrontation
-        interpretation = None if early else self._interpretation(ann, memory, state)
-        if interpretation:
+        interpretation = None if held else self._interpretation(ann, memory, state)
+        if interpretation:  # a pattern that meets the evidence rule comes first
             return interpretation
-        if _phrases("decision").search(ann.text):
-            return Intervention(
-                K.ELABORATION,
-                ["the person weighs a decision: explore what they imagine, don't decide for them"],
-                material={"focus": "decision", **_material(ann, feeling, person)},
-                rule="decision",
-            )
-        if asks_the_companion(ann.text):
-            return Intervention(
-                K.ELABORATION,
-                ["a question to the companion: answer honestly as a program and turn it back "
-                 "to the person's own view"],
-                material={"focus": "asked", **_material(ann, feeling, person)},
-                rule="question_to_companion",
-            )
-        if ann.fantasy:
-            cue = ann.fantasy[0]
-            return Intervention(
-                K.ELABORATION,
-                [f"the person brings a {cue.kind.replace('_', ' ')}: invite it (wishes, "
-                 "fantasies and dreams are material)"],
-                material={"focus": cue.kind, **_material(ann, feeling, person)},
-                rule="fantasy",
-            )
-        explore = None if early else dynamics.exploration(ann, memory, state)
+        if ann.talk is not None and not asks_the_companion(ann.text):  # a question is answered
+            negative = feeling is not None and feeling.group in NEGATIVE_GROUPS
+            talk = readings.talk_move(ann, cfg, _material(ann, feeling, person), negative)
+            if talk:
+                return readings.noting(talk, immature)
+        lead = _patient_lead(ann, feeling, person)
+        if lead:
+            return readings.noting(lead, immature)
+        explore = None if held else dynamics.exploration(ann, memory, state)
         if explore:
             return explore
+        if immature:
+            negative_feeling = feeling if feeling and feeling.group in NEGATIVE_GROUPS else None
+            return readings.support(immature, cfg, _material(ann, negative_feeling, person))
         if feeling is not None and feeling.group in NEGATIVE_GROUPS:
             if person is not None:
                 return Intervention(
@@ -331,6 +327,35 @@ class Planner:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _patient_lead(ann: Annotation, feeling, person) -> Intervention | None:
+    """A decision weighed, a question put to the companion, a dream or wish told."""
+    if _phrases("decision").search(ann.text):
+        return Intervention(
+            K.ELABORATION,
+            ["the person weighs a decision: explore what they imagine, don't decide for them"],
+            material={"focus": "decision", **_material(ann, feeling, person)},
+            rule="decision",
+        )
+    if asks_the_companion(ann.text):
+        return Intervention(
+            K.ELABORATION,
+            ["a question to the companion: answer honestly as a program and turn it back "
+             "to the person's own view"],
+            material={"focus": "asked", **_material(ann, feeling, person)},
+            rule="question_to_companion",
+        )
+    if ann.fantasy:
+        cue = ann.fantasy[0]
+        return Intervention(
+            K.ELABORATION,
+            [f"the person brings a {cue.kind.replace('_', ' ')}: invite it (wishes, "
+             "fantasies and dreams are material)"],
+            material={"focus": cue.kind, **_material(ann, feeling, person)},
+            rule="fantasy",
+        )
+    return None
 
 
 def _main_feeling(ann: Annotation):

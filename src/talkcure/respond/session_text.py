@@ -45,8 +45,8 @@ def summarize(session_anns: list[Annotation], memory: CourseMemory, crisis: bool
     people: Counter[str] = Counter()
     quotes: list[tuple[float, str]] = []
     for ann in session_anns:
-        for a in ann.affects:
-            if a.emotion in NOT_FEELINGS:
+        for a in ann.affects:  # feelings the person named (not only inferred by a head)
+            if a.emotion in NOT_FEELINGS or not a.stated:
                 continue
             word = feeling_word(a.cue, a.emotion, lang)
             feelings[word] += 1
@@ -54,7 +54,7 @@ def summarize(session_anns: list[Annotation], memory: CourseMemory, crisis: bool
         for p in ann.people:
             if p.category != "companion":
                 people[p.role] += 1
-        negative = [a for a in ann.affects if a.group in NEGATIVE_GROUPS]
+        negative = [a for a in ann.affects if a.group in NEGATIVE_GROUPS and a.stated]
         if negative:
             a = max(negative, key=lambda x: x.intensity)
             q = quote_phrase(clause_around(ann.text, a.start, a.end), max_words=14)

@@ -23,7 +23,7 @@ from talkcure.model import InterventionKind, PatientInfo, SessionInfo, Speaker
 from talkcure.respond.session_text import opening_text
 from talkcure.respond.state import SessionState
 from talkcure.store.people import open_session_of, save_state
-from talkcure.therapy import Companion, Conversation, MessageError, Reply
+from talkcure.therapy import CONTEXT_TURNS, Companion, Conversation, MessageError, Reply
 
 MAX_CACHED = 1000
 
@@ -46,12 +46,16 @@ def resume(companion: Companion, patient: PatientInfo, session: SessionInfo) -> 
     sessions = [s for s in store.sessions_of(patient.id) if s.number <= session.number]
     memory = CourseMemory()
     anns = []
+    recent: list[tuple[str, str]] = []
     for info in sessions:
         for turn in store.turns_of(info.id):
             if turn.speaker == Speaker.PATIENT and turn.annotation is not None:
                 memory.add(turn.annotation, turn.id, info.number, turn.index)
                 if info.id == session.id:
                     anns.append(turn.annotation)
+            if info.id == session.id:
+                role = "seeker" if turn.speaker == Speaker.PATIENT else "supporter"
+                recent.append((role, turn.text))
     state = SessionState.from_dict(store.session_state(session.id))
     state.session_number = session.number
     previous = [s.summary for s in sessions if s.number < session.number]
@@ -59,7 +63,8 @@ def resume(companion: Companion, patient: PatientInfo, session: SessionInfo) -> 
         session.number, previous, companion.resources, companion.seed, companion.lang,
         course_line=course_opening_line(store, patient.id, session.number),
     )
-    return Conversation(companion, patient, session, state, memory, opening, anns)
+    return Conversation(companion, patient, session, state, memory, opening, anns,
+                        recent=recent[-CONTEXT_TURNS:])
 
 
 def _same_state(conv: Conversation, stored: dict) -> bool:
