@@ -123,10 +123,24 @@ def test_imminence():
 @pytest.mark.parametrize("text", ["KMS", "i want to die", "I  WANT   TO DIE", "i wnat to dye",
                                   "i want to kil myself", "I’m gonna unalive myself"])
 def test_case_spacing_slang_and_misspellings(text):
-    if text == "i wnat to dye":  # hair dye: a misspelling we don't guess at
-        assert not assess_risk(text).flagged
-    else:
-        assert assess_risk(text).flagged
+    # a bare "dye" with nothing to dye reads as "die" (recall first); "dye my hair" does not
+    assert assess_risk(text).flagged
+
+
+@pytest.mark.parametrize("text", [
+    "i want to dye my hair blue", "I'm dying my hair red this weekend",
+    "How can I get through to him so he will take me seriously?",
+    "I'm going to kill my sister lol", "mum will kill me",
+    "I'm scared my mum will kill me when she sees my report card.",
+])
+def test_idioms_near_misspellings_threats_and_jokes_do_not_fire(text):
+    assert not assess_risk(text).flagged, assess_risk(text).cues
+
+
+def test_a_joke_marker_excuses_only_the_idiomatic_verb():
+    assert assess_risk("I'm going to kill my stepdad").flagged
+    assert assess_risk("i'm gonna stab my brother lol").flagged
+    assert assess_risk("I'm scared my dad will hit me when he sees my report card").flagged
 
 
 def test_accident_is_not_self_harm_but_on_purpose_is():

@@ -3,9 +3,18 @@ false alarms overall, and the mechanisms that let the rules generalise (semantic
 fields, normalisation, respelling, clause-scoped negation).
 
 tests/data/redteam_heldout.jsonl was written before the semantic-field reader
-existed and redteam_heldout2.jsonl after it; each was measured untouched first
-(bench/redteam.py prints the figures per file), then its misses were fixed by
-general mechanisms, not phrase by phrase.
+existed, redteam_heldout2.jsonl after it, and redteam_heldout3.jsonl before the
+semantic embedding layer; each was measured untouched first (bench/redteam.py prints
+the figures per file), then its misses were fixed by general mechanisms, not phrase
+by phrase (heldout3: future absence, fragile reasons for living, reconnaissance,
+sealing a room with an engine running, passive wishes, grooming secrecy, refusal
+overridden, neglect of a dependant, joke markers for "kill"...).
+
+redteam_heldout4.jsonl was written before those fixes and is kept UNTOUCHED: nothing
+was tuned to it, so its figures are the honest generalisation figure. Measured
+before the heldout3 fixes: rules recall 0.190 (24/126), false alarms 0.058 (5/86);
+after them (not tuned to it): rules recall 0.206 (26/126), false alarms 0.058. Its
+misses are not fixed here; the floor below is the measured figure less a margin.
 """
 
 from __future__ import annotations
@@ -21,8 +30,12 @@ from talkcure.listen import risk, risk_fields
 from talkcure.listen.risk import assess_risk, normalise
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl")
-FRESH = {"redteam_heldout.jsonl": (200, 120), "redteam_heldout2.jsonl": (60, 40)}
+FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
+         "redteam_heldout3.jsonl")
+FRESH = {"redteam_heldout.jsonl": (200, 120), "redteam_heldout2.jsonl": (60, 40),
+         "redteam_heldout3.jsonl": (120, 80), "redteam_heldout4.jsonl": (120, 80)}
+UNTOUCHED = "redteam_heldout4.jsonl"  # measured, never tuned to: not in FILES
+UNTOUCHED_RULES_RECALL_FLOOR = 0.18  # measured 0.206 after the heldout3 fixes
 KINDS = {"suicide", "self_harm", "harm_to_others", "abuse", "emergency"}
 MAX_FALSE_ALARM_RATE = 0.10
 
@@ -51,7 +64,8 @@ def test_fresh_sets_are_big_varied_and_new(name):
     assert all(set(r) >= {"text", "risk", "note"} for r in rows)
     texts = [r["text"].lower() for r in rows]
     assert len(set(texts)) == len(texts), "duplicate phrasings"
-    others = {r["text"].lower() for other in FILES if other != name for r in _rows(other)}
+    others = {r["text"].lower() for other in (*FILES, UNTOUCHED) if other != name
+              for r in _rows(other)}
     assert not set(texts) & others, "a held-out phrasing is also in another file"
 
 
@@ -74,11 +88,23 @@ def test_false_alarms_are_rare_overall_and_per_file():
     assert alarms / total <= MAX_FALSE_ALARM_RATE
 
 
+def test_untouched_set_generalisation_floor():
+    """heldout4 is a test set, not a target: a floor on rules recall, a ceiling on alarms."""
+    results = _results(UNTOUCHED)
+    risky = [a.flagged for row, a in results if row["risk"]]
+    safe = [a.flagged for row, a in results if not row["risk"]]
+    recall, false_alarms = sum(risky) / len(risky), sum(safe) / len(safe)
+    print(f"\n{UNTOUCHED}: rules recall {recall:.3f}, false alarms {false_alarms:.3f}")
+    assert recall >= UNTOUCHED_RULES_RECALL_FLOOR
+    assert false_alarms <= MAX_FALSE_ALARM_RATE
+    assert not any(a.error for _, a in results)
+
+
 def test_field_gates_and_prefix_gates_change_nothing():
     """The speed-ups (combo gates, pattern prefixes) find what a full reading finds."""
     lex = risk.lexicon()
     ungated = dataclasses.replace(lex, prefixes=(None,) * len(lex.prefixes), index={})
-    for name in FILES:
+    for name in (*FILES, UNTOUCHED):
         for row in _rows(name):
             a = risk._scan(row["text"])
             b = risk._scan(row["text"], ungated, gated=False)
