@@ -1,12 +1,13 @@
 """Train the semantic risk layer, then measure it on data it never saw.
 
-Trains ``src/talkcure/listen/weights/risk_semantic.npz`` (fixed seed) from
-tests/data/redteam_suite.jsonl + redteam_heldout.jsonl and filtered everyday
-negatives (see talkcure.listen.risk_semantic_train), then reports, untouched:
+Trains ``src/talkcure/listen/weights/risk_semantic.npz`` (fixed seed) from the
+red-team files in ``risk_semantic_train.TRAIN_FILES`` and filtered everyday
+negatives (see talkcure.listen.risk_semantic_train), then reports:
 
-- redteam_heldout3.jsonl (written before this layer existed, never used for
-  training or thresholds) and redteam_heldout2.jsonl (not trained on, but the
-  rules were fixed on it): recall and control false alarms for the rules alone,
+- redteam_heldout4.jsonl (written after the rules were last fixed, never used
+  for training or thresholds by the rules or this layer) and, for the record,
+  redteam_heldout3.jsonl (a training file since the rules were fixed on it):
+  recall and control false alarms for the rules alone,
   the semantic layer alone, and rules OR semantic (as shipped);
 - the training files: rules OR semantic recall (must stay 1.0);
 - 5,000 real everyday utterances (GoEmotions dev + ESConv seeker turns): flag
@@ -152,7 +153,7 @@ def everyday_table(layer: rs.SemanticRisk, flagged_path: Path | None, out: list[
 
 def timing(out: list[str]) -> dict:
     comp = rs.SemanticRiskComponent()
-    texts = [r["text"] for r in rst.read_jsonl(DATA / "redteam_heldout3.jsonl")]
+    texts = [r["text"] for r in rst.read_jsonl(DATA / "redteam_heldout4.jsonl")]
     texts += rst.everyday_eval(SHARED, n=400, seed=99)
     comp.annotate([Annotation(text="warm up")])
     times = []
@@ -188,8 +189,8 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         "risk phrasings - the same to the nearest control units); a message's margin is its "
         "highest unit's; flagged at margin >= threshold "
         f"({layer.threshold:.3f}); kind voted by the 5 nearest risk phrasings",
-        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl + "
-        f"redteam_controls_intent.jsonl ({meta.get('n_risk')} "
+        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl + redteam_heldout2.jsonl "
+        f"+ redteam_heldout3.jsonl + redteam_controls_intent.jsonl ({meta.get('n_risk')} "
         f"risk, {meta.get('n_controls')} controls = {meta.get('n_control_units')} units, weighted "
         f"x{cfg.get('control_weight')}); {meta.get('n_everyday')} everyday negatives "
         f"({meta.get('n_everyday_units')} units: GoEmotions train + half of the AnnoMI client "
@@ -206,8 +207,8 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         f"{meta.get('cv_control_fa_combined', 0):.3f} (rules OR semantic)",
         f"- settings grid: k in (2, 3), weight in (15, 20, 30), control weight in (6, 8); seed "
         f"{rst.SEED}; trained in {meta.get('train_seconds')} s",
-        "- never used for training or thresholds: redteam_heldout2.jsonl, "
-        "redteam_heldout3.jsonl, redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv",
+        "- never used for training or thresholds: redteam_heldout4.jsonl, "
+        "redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv",
         "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
         "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
         f"- produced by `{COMMAND}`",
@@ -240,7 +241,7 @@ def main() -> None:
     layer = rs.semantic_risk()
     report: list[str] = []
     figs = {}
-    for name in ("redteam_heldout3.jsonl", "redteam_heldout2.jsonl"):
+    for name in ("redteam_heldout4.jsonl", "redteam_heldout3.jsonl"):
         figs[name] = redteam_table(name, layer, report)
         report.append("")
     figs[CONTROLS_HELDOUT] = controls_table(CONTROLS_HELDOUT, layer, report)

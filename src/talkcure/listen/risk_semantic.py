@@ -97,7 +97,8 @@ def units(text: str, max_units: int = MAX_UNITS) -> list[str]:
 
 # Flag from this score, not from 0.5: at 0.5 about 2.3 % of everyday messages (GoEmotions dev,
 # ESConv seeker turns) started the crisis protocol; at 0.7 it is 1.3 %. Recall on unseen
-# phrasings (redteam_heldout3, rules OR semantic) goes from 0.811 to 0.790 (rules alone 0.587).
+# phrasings (redteam_heldout3 when it was unseen, rules OR semantic) went from 0.811 to 0.790
+# (rules alone 0.587). Current figures: weights/risk_semantic.md.
 FLAG_AT = 0.7
 
 

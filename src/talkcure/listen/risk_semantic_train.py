@@ -4,8 +4,10 @@ Needs scikit-learn (the ``train`` extra); run ``bench/train_risk_semantic.py``.
 
 Data, and what each part is used for:
 
-- **train** (model and threshold): ``tests/data/redteam_suite.jsonl`` and
-  ``redteam_heldout.jsonl`` (risk phrasings and hard controls) and
+- **train** (model and threshold): ``tests/data/redteam_suite.jsonl``,
+  ``redteam_heldout.jsonl``, ``redteam_heldout2.jsonl`` and ``redteam_heldout3.jsonl``
+  (risk phrasings and hard controls; each was a held-out set until the rules were
+  fixed on it) and
   ``redteam_controls_intent.jsonl`` (hard controls only: plans and intentions to
   change, "I want to stop letting it get to me", which read as risk to a layer
   that has seen "I want it all to stop"), plus real
@@ -16,7 +18,7 @@ Data, and what each part is used for:
 - **calibration** (threshold only): another GoEmotions train sample and the other
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
-- **never used here**: ``redteam_heldout2.jsonl``, ``redteam_heldout3.jsonl``,
+- **never used here**: ``redteam_heldout4.jsonl``,
   ``redteam_controls_intent_heldout.jsonl``, GoEmotions dev and ESConv;
   ``bench/train_risk_semantic.py`` reports on them.
 
@@ -57,7 +59,8 @@ SEED = 13
 FOLDS = 5
 MAX_EVERYDAY = 0.02
 MAX_CONTROL = 0.10
-TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_controls_intent.jsonl")
+TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
+               "redteam_heldout3.jsonl", "redteam_controls_intent.jsonl")
 RISK_WORDS = re.compile(
     r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
     r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
