@@ -39,6 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--data", default=None)
+    parser.add_argument("--rules-risk", action="store_true",
+                        help="risk from the rules and the C-SSRS head only, without the semantic "
+                             "layer (which reads every sentence and clause: about 2.3 encodings "
+                             "per message); not how talkcure ships")
     args = parser.parse_args()
 
     from talkcure.listen.encoder import get_encoder
@@ -47,6 +51,11 @@ def main() -> None:
     texts, warm = utterances(args.n, args.data)
     enc = get_encoder()
     pipe = default_pipeline()
+    if args.rules_risk:
+        from talkcure.listen.pipeline import Pipeline
+        from talkcure.listen.risk_model import LearnedRiskComponent
+
+        pipe = Pipeline([LearnedRiskComponent(), *pipe.components[1:]])
     pipe.annotate(warm)
 
     def rate(run) -> tuple[float, float]:
@@ -69,7 +78,7 @@ def main() -> None:
 
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"utterances: {len(texts)} (AnnoMI, mean {words:.1f} words), batches of {BATCH}")
-    print(f"components: {', '.join(pipe.names)}")
+    print(f"components: {', '.join(pipe.names)}; risk: {pipe.components[0].version}")
     print(f"bare encoder ({enc.name}): {bare:,.0f} utterances/s "
           f"({bare_cpu:,.0f} per CPU-second)")
     print(f"whole listening pipeline:  {full:,.0f} utterances/s ({full_cpu:,.0f} per CPU-second)")
