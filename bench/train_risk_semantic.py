@@ -189,8 +189,7 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         "risk phrasings - the same to the nearest control units); a message's margin is its "
         "highest unit's; flagged at margin >= threshold "
         f"({layer.threshold:.3f}); kind voted by the 5 nearest risk phrasings",
-        f"- data: tests/data/redteam_suite.jsonl + redteam_heldout.jsonl + redteam_heldout2.jsonl "
-        f"+ redteam_heldout3.jsonl + redteam_controls_intent.jsonl ({meta.get('n_risk')} "
+        f"- data: tests/data/{' + '.join(rst.TRAIN_FILES)} ({meta.get('n_risk')} "
         f"risk, {meta.get('n_controls')} controls = {meta.get('n_control_units')} units, weighted "
         f"x{cfg.get('control_weight')}); {meta.get('n_everyday')} everyday negatives "
         f"({meta.get('n_everyday_units')} units: GoEmotions train + half of the AnnoMI client "
