@@ -82,6 +82,10 @@ def test_imminent_and_emergency_lead_with_call_now():
         assert _run(text, [])[0].text.startswith("Please call 911 now")
     overdose = _run("I took too many pills an hour ago.", [])[0]
     assert "hours later" in overdose.text and overdose.state.step == "safety"
+    # an overdose read by the semantic fields alone (no overdose phrase) gets the same warning
+    for text in ("I took every pill I had", "ate all my pills and I feel dizzy"):
+        assert "field_overdose_taken" in assess_risk(text).cues
+        assert "hours later" in _run(text, [])[0].text, text
     assert _run("I'm on the bridge right now.", [], "GB")[0].text.startswith("Please call 999 now")
 
 

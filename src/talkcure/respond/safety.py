@@ -47,6 +47,9 @@ SCREENED_KINDS = ("suicide", "self_harm", "unknown")
 CRISIS_KIND = "crisis"
 
 
+# Rule cues that mean an overdose was taken or named (the reply says harm can come hours later).
+OVERDOSE_CUES = ("took_overdose", "overdose_word", "field_overdose_taken")
+
 @dataclass
 class CrisisState:
     active: bool = False
@@ -189,7 +192,7 @@ class CrisisProtocol:
     def start(self, assessment: RiskAssessment) -> CrisisReply:
         kinds = [k for k in assessment.kinds if k] or ["unknown"]
         urgent = assessment.imminent or "emergency" in kinds
-        overdose = any(c in assessment.cues for c in ("took_overdose", "overdose_word"))
+        overdose = any(c in assessment.cues for c in OVERDOSE_CUES)
         screened = bool(set(kinds) & set(SCREENED_KINDS)) and "emergency" not in kinds
         step = CSSRS[0] if screened else SAFETY
         state = CrisisState(active=True, kinds=kinds, step=step, urgent=urgent, overdose=overdose)
@@ -229,7 +232,7 @@ class CrisisProtocol:
         if assessment.flagged:
             new = [k for k in assessment.kinds if k not in state.kinds and k != "unknown"]
             state.kinds.extend(new)
-            if any(c in assessment.cues for c in ("took_overdose", "overdose_word")):
+            if any(c in assessment.cues for c in OVERDOSE_CUES):
                 state.overdose = True
             if assessment.imminent or "emergency" in assessment.kinds:
                 state.urgent = True
