@@ -8,8 +8,9 @@ training or thresholds): rules 0.190 recall / 0.058 false alarms, rules OR seman
 0.444 / 0.081 as first measured; with the heldout3 rule fixes and the layer retrained
 on every older file, rules 0.206 / 0.058 and rules OR semantic 0.476 / 0.116; with
 redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093; with
-redteam_train_more2.jsonl too, 0.619 / 0.081 (see weights/risk_semantic.md). The floors below are those figures less a margin, so a
-retrained layer that generalises worse fails here. Nothing here asserts on time.
+redteam_train_more2.jsonl too, 0.619 / 0.081 (see weights/risk_semantic.md). The
+floors below are those figures less a margin, so a retrained layer that generalises
+worse fails here. Nothing here asserts on time.
 """
 
 from __future__ import annotations
