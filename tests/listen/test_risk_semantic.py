@@ -7,10 +7,9 @@ tests/data/redteam_heldout4.jsonl is the untouched set since (never used for rul
 training or thresholds): rules 0.190 recall / 0.058 false alarms, rules OR semantic
 0.444 / 0.081 as first measured; with the heldout3 rule fixes and the layer retrained
 on every older file, rules 0.206 / 0.058 and rules OR semantic 0.476 / 0.116; with
-redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093; with
-redteam_train_more2.jsonl too, 0.619 / 0.081 (see weights/risk_semantic.md). The
-floors below are those figures less a margin, so a retrained layer that generalises
-worse fails here. Nothing here asserts on time.
+redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093 (see
+weights/risk_semantic.md). The floors below are those figures less a margin, so a
+retrained layer that generalises worse fails here. Nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -36,8 +35,8 @@ OTHERS = TRAINED_ON
 FRESH = "redteam_heldout3.jsonl"
 FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000 now
 UNTOUCHED = "redteam_heldout4.jsonl"  # never tuned to, by rules or layer
-UNTOUCHED_RECALL_FLOOR = 0.58  # rules OR semantic, measured 0.619 (rules alone 0.206)
-UNTOUCHED_MAX_FALSE_ALARMS = 0.11  # measured 0.081 (rules alone 0.058)
+UNTOUCHED_RECALL_FLOOR = 0.53  # rules OR semantic, measured 0.571 (rules alone 0.206)
+UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.093 (rules alone 0.058)
 MAX_FALSE_ALARM_RATE = 0.10
 CUE = re.compile(r"^semantic:(0\.[5-9]\d|1\.00)$")
 
