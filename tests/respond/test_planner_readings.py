@@ -8,25 +8,22 @@ renders the plans.
 from __future__ import annotations
 
 import pytest
+from planner_helpers import ann, run  # tests/respond/planner_helpers.py
 
 from talkcure.formulate.memory import CourseMemory
 from talkcure.model import (
-    Affect,
     AllianceCue,
     Annotation,
     DefenseReading,
     Intervention,
-    PersonMention,
     RiskAssessment,
     TalkReading,
-    TimeOrientation,
 )
 from talkcure.model import InterventionKind as K
 from talkcure.respond.planner import Planner, PlannerConfig
 from talkcure.respond.state import SessionState
 from talkcure.respond.wording.templates import TemplateWording, load_templates
 
-SAFE = RiskAssessment.none()
 LABELS = {0: "0 none", 1: "1 action", 2: "2 major image-distorting", 3: "3 disavowal",
           4: "4 minor image-distorting", 5: "5 neurotic", 6: "6 obsessional",
           7: "7 high-adaptive", 8: "8 needs more information"}
@@ -35,30 +32,6 @@ LABELS = {0: "0 none", 1: "1 action", 2: "2 major image-distorting", 3: "3 disav
 def defense(level, confidence=0.8):
     return DefenseReading(level, LABELS[level], confidence)
 
-
-def ann(text, feeling=None, group="sadness", intensity=0.6, person=None, category="family",
-        risk=SAFE, childhood=False, **kw):
-    affects = ()
-    if feeling:
-        i = text.lower().find(feeling)
-        affects = (Affect(kw.pop("emotion", group), group, intensity, feeling, i,
-                          i + len(feeling)),)
-    people = ()
-    if person:
-        i = text.lower().find(person)
-        people = (PersonMention(person, category, person, i, i + len(person)),)
-    time = TimeOrientation(past=childhood, childhood=childhood)
-    return Annotation(text=text, risk=risk, affects=affects, people=people, time=time, **kw)
-
-
-def run(planner, memory, state, a, turn_id):
-    """One turn as the service runs it: count it, remember it, plan it."""
-    state.turn += 1
-    planner.record_response(a, state)
-    memory.add(a, turn_id, state.session_number, state.turn * 2 - 1)
-    plan = planner.plan(a, memory, state)
-    state.kinds.append(plan.kind.value)
-    return plan
 
 
 MINIMISING = "I was furious with my sister but whatever, it doesn't matter"
