@@ -18,7 +18,7 @@ from talkcure.store.accounts import User
 from talkcure.store.people import erase_patient
 from talkcure.web import measures as web_measures
 from talkcure.web import security
-from talkcure.web.charts import chart_svg
+from talkcure.web.charts import chart_response
 from talkcure.web.deps import Web, csrf_guard, current_user, get_web, own_patient, session_of
 from talkcure.web.export import person_export
 from talkcure.web.schemas import (
@@ -201,11 +201,7 @@ def measure_submit(instrument: str, body: AnswersIn, user: UserDep, web: WebDep)
 def my_chart(measure: str, user: UserDep, web: WebDep):
     """A chart of one measure over time (phq9, gad7, rses, wsas or goals)."""
     patient = own_patient(web, user, "chart.read", measure[:32])
-    try:
-        svg = chart_svg(build_progress(web.store, patient.name), measure)
-    except LookupError:
-        raise HTTPException(404, "No results of that measure yet.") from None
-    return Response(svg, media_type="image/svg+xml")
+    return chart_response(web.store, patient.name, measure)
 
 
 # --------------------------------------------------------------------------- my data

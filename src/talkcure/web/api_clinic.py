@@ -18,7 +18,7 @@ from talkcure.store.accounts import User
 from talkcure.store.people import add_note, notes_of, patient_by_id
 from talkcure.web import admin as admin_ops
 from talkcure.web.api import SVG, WebDep, user_out
-from talkcure.web.charts import chart_svg
+from talkcure.web.charts import chart_response
 from talkcure.web.deps import assigned_patient, csrf_guard, require_role
 from talkcure.web.export import person_export
 from talkcure.web.schemas import ERRORS, AssignIn, NewUserIn, NoteIn, NoteOut, PathId, UserOut
@@ -93,11 +93,7 @@ def progress(patient_id: PathId, user: Clinician, web: WebDep):
 def chart(patient_id: PathId, measure: str, user: Clinician, web: WebDep):
     """One measure over time as SVG (phq9, gad7, rses, wsas or goals)."""
     person = assigned_patient(web, user, patient_id, "chart.read", measure[:32])
-    try:
-        svg = chart_svg(build_progress(web.store, person.name), measure)
-    except LookupError:
-        raise HTTPException(404, "No results of that measure yet.") from None
-    return Response(svg, media_type="image/svg+xml")
+    return chart_response(web.store, person.name, measure)
 
 
 @router.get("/patients/{patient_id}/notes", response_model=list[NoteOut], tags=["clinician"])

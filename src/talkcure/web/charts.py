@@ -35,3 +35,18 @@ def chart_svg(progress: dict[str, Any], measure: str) -> str:
                 raise LookupError(measure)
             paths = charts.measure_chart(series, out, progress["course"])
         return Path(paths["svg"]).read_text(encoding="utf-8")
+
+
+def chart_response(store, patient_name: str, measure: str,
+                   missing: str = "No results of that measure yet."):
+    """The SVG response of one measure of a person's progress; 404 with ``missing``
+    when they have no results for it (the API and the pages both serve charts)."""
+    from fastapi import HTTPException, Response
+
+    from talkcure.report.progress import build_progress
+
+    try:
+        svg = chart_svg(build_progress(store, patient_name), measure)
+    except LookupError:
+        raise HTTPException(404, missing) from None
+    return Response(svg, media_type="image/svg+xml")

@@ -17,7 +17,7 @@ from talkcure.store.people import erase_patient
 from talkcure.web import measures as web_measures
 from talkcure.web import security
 from talkcure.web.api import set_session_cookie, sign_in, sign_out
-from talkcure.web.charts import chart_svg
+from talkcure.web.charts import chart_response
 from talkcure.web.deps import Web, csrf_guard, get_web, own_patient, require_role, session_of
 from talkcure.web.export import person_export
 from talkcure.web.views import person_chat_view, resources_view
@@ -186,11 +186,8 @@ async def measure_submit(request: Request, instrument: str):
 @protected.get("/measures/{measure}/chart.svg")
 def measure_chart(request: Request, measure: str, web: WebDep):
     patient = _person(request, web, "chart.read", measure[:32])
-    try:
-        svg = chart_svg(build_progress(web.store, patient.name), measure)
-    except LookupError:
-        raise HTTPException(404, "No results of that questionnaire yet.") from None
-    return Response(svg, media_type="image/svg+xml")
+    return chart_response(web.store, patient.name, measure,
+                          missing="No results of that questionnaire yet.")
 
 
 # --------------------------------------------------------------------------- my data

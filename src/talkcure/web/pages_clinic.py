@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
 from talkcure.errors import TalkcureError
-from talkcure.report.progress import build_progress
 from talkcure.store.people import add_note, patient_by_id
 from talkcure.web import admin as admin_ops
-from talkcure.web.charts import chart_svg
+from talkcure.web.charts import chart_response
 from talkcure.web.deps import Web, assigned_patient, csrf_guard, get_web, require_role
 from talkcure.web.pages import render, see_other
 from talkcure.web.schemas import PathId
@@ -72,11 +71,7 @@ def transcript_page(request: Request, patient_id: PathId, session_id: PathId, we
 def chart(request: Request, patient_id: PathId, measure: str, web: WebDep):
     user = require_role(request, "clinician")
     person = assigned_patient(web, user, patient_id, "chart.read", measure[:32])
-    try:
-        svg = chart_svg(build_progress(web.store, person.name), measure)
-    except LookupError:
-        raise HTTPException(404, "No results of that measure yet.") from None
-    return Response(svg, media_type="image/svg+xml")
+    return chart_response(web.store, person.name, measure)
 
 
 @router.post("/clinician/people/{patient_id}/notes")
