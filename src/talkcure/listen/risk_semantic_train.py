@@ -10,9 +10,15 @@ Data, and what each part is used for:
   fixed on it) and
   ``redteam_controls_intent.jsonl`` (hard controls only: plans and intentions to
   change, "I want to stop letting it get to me", which read as risk to a layer
-  that has seen "I want it all to stop") and ``redteam_train_more.jsonl`` (365
-  indirect risk phrasings over the five kinds and 203 hard controls, written for
-  training without reading the held-out files), plus real
+  that has seen "I want it all to stop"), ``redteam_train_more.jsonl`` (365
+  indirect risk phrasings over the five kinds and 203 hard controls) and
+  ``redteam_train_more2.jsonl`` (456 phrasings in other voices: text-speak, formal,
+  non-native, masked by jokes, written as questions; 259 controls), both written
+  for training without reading the held-out files, and
+  ``redteam_controls_conflict.jsonl`` (303 controls of ordinary couple, family,
+  work and friend conflict: without them, train_more2 taught the layer to read
+  "My husband snapped at me again yesterday and didn't listen to a word I said."
+  as abuse), plus real
   everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
   turns that the rule detector does not flag and that hold no death, self-harm
   or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
@@ -20,17 +26,13 @@ Data, and what each part is used for:
 - **calibration** (threshold only): another GoEmotions train sample and the other
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
-- **written, not trained on yet**: ``redteam_train_more2.jsonl`` (456 risk phrasings
-  in other voices, 259 controls). Trained on, it lifted heldout4 recall (rules OR
-  semantic) from 0.571 to 0.619, but read ordinary partner conflict ("My husband
-  snapped at me again yesterday and didn't listen to a word I said.") as abuse;
-  it needs controls of ordinary couple and family conflict first.
 - **never used here**: ``redteam_heldout4.jsonl``,
   ``redteam_controls_intent_heldout.jsonl``, GoEmotions dev and ESConv;
   ``bench/train_risk_semantic.py`` reports on them.
 
 Model (``risk_semantic.unit_margins``): a logistic regression over the MiniLM
-embedding of a unit (see ``risk_semantic.units``) plus a nearest-exemplar term.
+embedding of a unit (see ``risk_semantic.units``; each unit encoded on its own) plus
+a nearest-exemplar term.
 The regression's positives are the whole risk messages and, for a message of
 several units, its highest-scoring unit under a first fit (one round of
 multiple-instance learning: the risky clause of a long message); its negatives
@@ -68,7 +70,8 @@ MAX_EVERYDAY = 0.02
 MAX_CONTROL = 0.10
 TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
                "redteam_heldout3.jsonl", "redteam_controls_intent.jsonl",
-               "redteam_train_more.jsonl")
+               "redteam_train_more.jsonl", "redteam_train_more2.jsonl",
+               "redteam_controls_conflict.jsonl")
 RISK_WORDS = re.compile(
     r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
     r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
