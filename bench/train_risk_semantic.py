@@ -45,17 +45,20 @@ DATA = ROOT / "tests" / "data"
 COMMAND = ".venv/bin/python bench/train_risk_semantic.py"
 
 
-# Read by hand for the shipped weights (threshold 3.511); redo it after retraining.
+# Read by hand for the shipped weights (threshold 3.706); redo it after retraining.
 READING = """\
-Reading the 108 everyday texts only the semantic layer flagged (26 GoEmotions dev,
-82 ESConv; paraphrased here, no real text is quoted): about 4 are real risk
-disclosures (3 of abuse by a partner or family, 1 seeker weighing not being here
-any more), about 5 are borderline (a wish to disappear, a threatened fight,
-coercive control, a past self-harm reference, life described as hell), about 5 are
-distress without risk (hopeless, worthless, a burden), and about 94 (1.9 % of the
-5,000) are plain false alarms: short agreements to do something, leaving a
-partner, bus routes and money, religious comfort. The 20 the rules flag are mostly
-real (not wanting to live, a life that is over) with a few hyperboles.
+Reading the 54 everyday texts only the semantic layer flagged (21 GoEmotions dev,
+33 ESConv; paraphrased here, no real text is quoted): about 5 are real risk
+disclosures (a floor too low to jump from, weighing not being here any more, a
+controlling partner who would stop a planned leaving, family violence the police
+would not handle, fear that evidence will be destroyed), about 8 are borderline (a
+wish to disappear, advice to someone hit or threatened, a threatened fight, a new
+mother who cannot leave the house, heavy daily drinking, a peer praised for not
+self-harming, an urgent injury), about 4 are distress without risk (life described
+as hell, needing peace), and about 37 (0.7 % of the 5,000) are plain false alarms:
+ending a chat, a laptop about to die, plans to keep trying, jokes, haircuts, money
+and work. The 20 the rules flag are mostly real (not wanting to live, a life that
+is over) with a few hyperboles.
 """
 
 

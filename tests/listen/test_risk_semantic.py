@@ -7,7 +7,8 @@ tests/data/redteam_heldout4.jsonl is the untouched set since (never used for rul
 training or thresholds): rules 0.190 recall / 0.058 false alarms, rules OR semantic
 0.444 / 0.081 as first measured; with the heldout3 rule fixes and the layer retrained
 on every older file, rules 0.206 / 0.058 and rules OR semantic 0.476 / 0.116; with
-redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093 (see
+redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093; with
+redteam_train_more2.jsonl and redteam_controls_conflict.jsonl added, 0.603 / 0.081 (see
 weights/risk_semantic.md). The floors below are those figures less a margin, so a
 retrained layer that generalises worse fails here. Nothing here asserts on time.
 """
@@ -35,8 +36,8 @@ OTHERS = TRAINED_ON
 FRESH = "redteam_heldout3.jsonl"
 FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000 now
 UNTOUCHED = "redteam_heldout4.jsonl"  # never tuned to, by rules or layer
-UNTOUCHED_RECALL_FLOOR = 0.53  # rules OR semantic, measured 0.571 (rules alone 0.206)
-UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.093 (rules alone 0.058)
+UNTOUCHED_RECALL_FLOOR = 0.55  # rules OR semantic, measured 0.603 (rules alone 0.206)
+UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.081 (rules alone 0.058)
 MAX_FALSE_ALARM_RATE = 0.10
 CUE = re.compile(r"^semantic:(0\.[5-9]\d|1\.00)$")
 
@@ -89,6 +90,27 @@ def test_units_hold_the_risky_clause_of_a_long_message():
     assert rs.units("") == [] and rs.units("   ") == []
     assert rs.units("kms") == ["kms"]
     assert len(rs.units("I walked the dog. " * 200)) <= rs.MAX_UNITS
+
+
+def test_a_risky_sentence_after_ordinary_ones_is_still_read():
+    # each unit is encoded on its own: ordinary sentences before a risky one, however
+    # many (even past the encoder's 128-token window), must not dilute it
+    layer = rs.semantic_risk()
+    rule_misses = [r["text"] for r in _rows("redteam_train_more.jsonl")
+                   if r["risk"] and not assess_risk(r["text"]).flagged]
+    alone = [t for t, got in zip(rule_misses, layer.read(rule_misses), strict=True) if got.flagged]
+    assert len(alone) >= 40  # the layer finds risk the rules miss
+    ordinary = ("On Saturday we went to the market and bought apples, pears and bread for the "
+                "week, then walked home along the river. The kids played in the garden. ")
+    encoder = get_encoder().load()
+    assert len(encoder._tokenizer.encode(ordinary * 8).ids) == encoder.max_length  # truncated
+    for prefix in (ordinary, ordinary * 8):
+        assert not layer.read([prefix])[0].flagged
+        after = layer.read([prefix + t for t in alone[:40]])
+        # measured 33 of 40 (the misses say it across two sentences, and no unit holds
+        # both once ordinary ones come first); pooling units from one pass over the
+        # message instead read 6 of 40
+        assert sum(r.flagged for r in after) >= 30, prefix[:20]
 
 
 # --------------------------------------------------------------------------- red-team files

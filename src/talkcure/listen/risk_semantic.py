@@ -10,12 +10,19 @@ This layer generalises by meaning instead of by wording:
    :data:`LONG` words is also read in comma-separated pieces. Duplicates and
    fragments of fewer than two words are dropped; at most :data:`MAX_UNITS` units
    are read (the whole message first, then sentences, then clauses).
-2. Every unit is embedded by the shared MiniLM encoder
-   (:func:`talkcure.listen.encoder.get_encoder`, one batch per call) and given a
-   risk *margin* (:func:`unit_margins`): the logit of a logistic regression
-   trained on our labelled phrasings, plus a nearest-exemplar term (mean cosine
-   to the nearest risk phrasings minus to the nearest safe controls), so an idiom
-   close to a known control is pulled down ("this commute is killing me").
+2. Every unit is embedded *on its own* by the shared MiniLM encoder
+   (:func:`talkcure.listen.encoder.get_encoder`, one batch per call). Pooling the
+   units from one pass over the whole message ("late chunking") would cost one
+   encoding instead of about 2.5, but was measured unsafe and not kept: with the
+   layer retrained that way, 40 risky phrasings it flagged alone were flagged in only
+   6 of 40 cases after one ordinary sentence, as the ordinary context coloured them
+   (cross-validated and held-out recall on short messages did not show it; the test
+   ``test_a_risky_sentence_after_ordinary_ones_is_still_read`` now does).
+   Each unit is given a risk *margin* (:func:`unit_margins`): the logit of a
+   logistic regression trained on our labelled phrasings, plus a nearest-exemplar
+   term (mean cosine to the nearest risk phrasings minus to the nearest safe
+   controls), so an idiom close to a known control is pulled down ("this commute
+   is killing me").
    Weights: ``weights/risk_semantic.npz``; how they were trained and measured:
    ``weights/risk_semantic.md``.
 3. A message's margin is its highest unit's; it is flagged when that reaches the
@@ -228,14 +235,14 @@ def combine(rule: RiskAssessment, sem: SemanticReading) -> RiskAssessment:
 
 
 FAILED = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
-DEGRADED_VERSION = "rules-1+semantic-1:DEGRADED-rules-only"
+DEGRADED_VERSION = "rules-1+semantic-2:DEGRADED-rules-only"
 
 
 class SemanticRiskComponent:
     """Pipeline component: rules OR the semantic layer sets ``risk`` (see module docstring)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "rules-1+semantic-1"
+    version: ClassVar[str] = "rules-1+semantic-2"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("risk",)
 
