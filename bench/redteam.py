@@ -23,6 +23,10 @@ Held-out figures measured untouched, before their misses were fixed:
     misses are not fixed): rules recall 0.190 (24/126), false alarms 0.058 (5/86);
     rules OR semantic 0.444 / 0.081. After the heldout3 fixes (not tuned to it):
     rules 0.206 / 0.058, rules OR semantic 0.460 / 0.081
+  redteam_heldout5.jsonl (150 risk / 102 controls, written by a helper that read
+    no other red-team file nor the detector; UNTOUCHED): rules recall 0.473
+    (71/150), false alarms 0.069 (7/102); rules OR semantic 0.627 / 0.078 with the
+    semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27
 
     .venv/bin/python bench/redteam.py
 """
@@ -45,7 +49,7 @@ from talkcure.listen.risk_fields import fields
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / "tests" / "data" / name for name in
          ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
-          "redteam_heldout3.jsonl", "redteam_heldout4.jsonl")]
+          "redteam_heldout3.jsonl", "redteam_heldout4.jsonl", "redteam_heldout5.jsonl")]
 SHARED = ROOT.parent / "shared" / "data"
 
 

@@ -209,7 +209,7 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         f"{meta.get('cv_control_fa_combined', 0):.3f} (rules OR semantic)",
         f"- settings grid: k in (2, 3), weight in (15, 20, 30), control weight in (6, 8); seed "
         f"{rst.SEED}; trained in {meta.get('train_seconds')} s",
-        "- never used for training or thresholds: redteam_heldout4.jsonl, "
+        "- never used for training or thresholds: redteam_heldout5.jsonl, redteam_heldout4.jsonl, "
         "redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv",
         "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
         "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
@@ -243,7 +243,7 @@ def main() -> None:
     layer = rs.semantic_risk()
     report: list[str] = []
     figs = {}
-    for name in ("redteam_heldout4.jsonl", "redteam_heldout3.jsonl"):
+    for name in ("redteam_heldout5.jsonl", "redteam_heldout4.jsonl", "redteam_heldout3.jsonl"):
         figs[name] = redteam_table(name, layer, report)
         report.append("")
     figs[CONTROLS_HELDOUT] = controls_table(CONTROLS_HELDOUT, layer, report)

@@ -38,6 +38,11 @@ FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000
 UNTOUCHED = "redteam_heldout4.jsonl"  # never tuned to, by rules or layer
 UNTOUCHED_RECALL_FLOOR = 0.55  # rules OR semantic, measured 0.603 (rules alone 0.206)
 UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.081 (rules alone 0.058)
+# written by a helper that read no other red-team file nor the detector; never trained or
+# tuned on: rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured
+UNTOUCHED5 = "redteam_heldout5.jsonl"
+UNTOUCHED5_RECALL_FLOOR = 0.62
+UNTOUCHED5_MAX_FALSE_ALARMS = 0.12
 MAX_FALSE_ALARM_RATE = 0.10
 CUE = re.compile(r"^semantic:(0\.[5-9]\d|1\.00)$")
 
@@ -152,17 +157,21 @@ def test_fresh_set_untouched_figures():
     assert both[1] <= rules[1] + 0.05
 
 
-def test_untouched_set_figures():
-    rules = _rates(UNTOUCHED, 1)
-    both = _rates(UNTOUCHED, 2)
-    print(f"\n{UNTOUCHED}: rules recall {rules[0]:.3f} / false alarms {rules[1]:.3f}; rules OR "
+@pytest.mark.parametrize("name, floor, ceiling", [
+    (UNTOUCHED, UNTOUCHED_RECALL_FLOOR, UNTOUCHED_MAX_FALSE_ALARMS),
+    (UNTOUCHED5, UNTOUCHED5_RECALL_FLOOR, UNTOUCHED5_MAX_FALSE_ALARMS),
+])
+def test_untouched_set_figures(name, floor, ceiling):
+    rules = _rates(name, 1)
+    both = _rates(name, 2)
+    print(f"\n{name}: rules recall {rules[0]:.3f} / false alarms {rules[1]:.3f}; rules OR "
           f"semantic {both[0]:.3f} / {both[1]:.3f}")
     assert both[0] >= rules[0]
-    assert both[0] >= UNTOUCHED_RECALL_FLOOR
-    assert both[1] <= UNTOUCHED_MAX_FALSE_ALARMS
+    assert both[0] >= floor
+    assert both[1] <= ceiling
 
 
-@pytest.mark.parametrize("name", (*OTHERS, FRESH, UNTOUCHED))
+@pytest.mark.parametrize("name", (*OTHERS, FRESH, UNTOUCHED, UNTOUCHED5))
 def test_the_layer_never_removes_or_changes_a_rule_hit(name):
     for row, rule, both in _read(name):
         if rule.flagged:
