@@ -26,7 +26,8 @@ Held-out figures measured untouched, before their misses were fixed:
   redteam_heldout5.jsonl (150 risk / 102 controls, written by a helper that read
     no other red-team file nor the detector; UNTOUCHED): rules recall 0.473
     (71/150), false alarms 0.069 (7/102); rules OR semantic 0.627 / 0.078 with the
-    semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27
+    semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27, 0.693 /
+    0.069 with the layer trained on redteam_train_more3.jsonl too
 
     .venv/bin/python bench/redteam.py
 """

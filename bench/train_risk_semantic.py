@@ -45,20 +45,21 @@ DATA = ROOT / "tests" / "data"
 COMMAND = ".venv/bin/python bench/train_risk_semantic.py"
 
 
-# Read by hand for the shipped weights (threshold 3.706); redo it after retraining.
+# Read by hand for the shipped weights (threshold 3.665); redo it after retraining.
 READING = """\
-Reading the 54 everyday texts only the semantic layer flagged (21 GoEmotions dev,
-33 ESConv; paraphrased here, no real text is quoted): about 5 are real risk
+Reading the 56 everyday texts only the semantic layer flagged (21 GoEmotions dev,
+35 ESConv; paraphrased here, no real text is quoted): about 5 are real risk
 disclosures (a floor too low to jump from, weighing not being here any more, a
 controlling partner who would stop a planned leaving, family violence the police
-would not handle, fear that evidence will be destroyed), about 8 are borderline (a
-wish to disappear, advice to someone hit or threatened, a threatened fight, a new
-mother who cannot leave the house, heavy daily drinking, a peer praised for not
-self-harming, an urgent injury), about 4 are distress without risk (life described
-as hell, needing peace), and about 37 (0.7 % of the 5,000) are plain false alarms:
-ending a chat, a laptop about to die, plans to keep trying, jokes, haircuts, money
-and work. The 20 the rules flag are mostly real (not wanting to live, a life that
-is over) with a few hyperboles.
+would not handle, fear that evidence will be destroyed), about 9 are borderline (a
+wish to disappear, support for someone under a partner's control, a threatened
+fight, a new mother who cannot leave the house, heavy drinking, a peer praised for
+not self-harming, an urgent injury), about 6 are distress without risk (life
+described as hell, needing peace, going through the motions, no point in trying),
+and about 36 (0.7 % of the 5,000) are plain false alarms: ending a chat, a laptop
+about to die, greeting someone not seen for a while, jokes, haircuts, money and
+work. The 20 the rules flag are mostly real (not wanting to live, a life that is
+over) with a few hyperboles.
 """
 
 

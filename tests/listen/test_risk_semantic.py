@@ -8,9 +8,10 @@ training or thresholds): rules 0.190 recall / 0.058 false alarms, rules OR seman
 0.444 / 0.081 as first measured; with the heldout3 rule fixes and the layer retrained
 on every older file, rules 0.206 / 0.058 and rules OR semantic 0.476 / 0.116; with
 redteam_train_more.jsonl added to its training, rules OR semantic 0.571 / 0.093; with
-redteam_train_more2.jsonl and redteam_controls_conflict.jsonl added, 0.603 / 0.081 (see
-weights/risk_semantic.md). The floors below are those figures less a margin, so a
-retrained layer that generalises worse fails here. Nothing here asserts on time.
+redteam_train_more2.jsonl and redteam_controls_conflict.jsonl added, 0.603 / 0.081; with
+redteam_train_more3.jsonl too, 0.611 / 0.093 (see weights/risk_semantic.md). The floors
+below are those figures less a margin, so a retrained layer that generalises worse fails
+here. Nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ OTHERS = TRAINED_ON
 FRESH = "redteam_heldout3.jsonl"
 FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000 now
 UNTOUCHED = "redteam_heldout4.jsonl"  # never tuned to, by rules or layer
-UNTOUCHED_RECALL_FLOOR = 0.55  # rules OR semantic, measured 0.603 (rules alone 0.206)
-UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.081 (rules alone 0.058)
+UNTOUCHED_RECALL_FLOOR = 0.55  # rules OR semantic, measured 0.611 (rules alone 0.206)
+UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.093 (rules alone 0.058)
 # written by a helper that read no other red-team file nor the detector; never trained or
-# tuned on: rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured
+# tuned on: rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured, 0.693 /
+# 0.069 with redteam_train_more3.jsonl added to the layer's training
 UNTOUCHED5 = "redteam_heldout5.jsonl"
-UNTOUCHED5_RECALL_FLOOR = 0.62
+UNTOUCHED5_RECALL_FLOOR = 0.64
 UNTOUCHED5_MAX_FALSE_ALARMS = 0.12
 MAX_FALSE_ALARM_RATE = 0.10
 CUE = re.compile(r"^semantic:(0\.[5-9]\d|1\.00)$")
@@ -112,7 +114,7 @@ def test_a_risky_sentence_after_ordinary_ones_is_still_read():
     for prefix in (ordinary, ordinary * 8):
         assert not layer.read([prefix])[0].flagged
         after = layer.read([prefix + t for t in alone[:40]])
-        # measured 33 of 40 (the misses say it across two sentences, and no unit holds
+        # measured 34 of 40 (the misses say it across two sentences, and no unit holds
         # both once ordinary ones come first); pooling units from one pass over the
         # message instead read 6 of 40
         assert sum(r.flagged for r in after) >= 30, prefix[:20]

@@ -18,7 +18,9 @@ Data, and what each part is used for:
   ``redteam_controls_conflict.jsonl`` (303 controls of ordinary couple, family,
   work and friend conflict: without them, train_more2 taught the layer to read
   "My husband snapped at me again yesterday and didn't listen to a word I said."
-  as abuse), plus real
+  as abuse) and ``redteam_train_more3.jsonl`` (427 phrasings written from the
+  C-SSRS warning signs, many with the risk after ordinary sentences or across two
+  sentences; 252 controls, some the same message with a harmless ending), plus real
   everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
   turns that the rule detector does not flag and that hold no death, self-harm
   or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
@@ -26,7 +28,7 @@ Data, and what each part is used for:
 - **calibration** (threshold only): another GoEmotions train sample and the other
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
-- **never used here**: ``redteam_heldout4.jsonl``,
+- **never used here**: ``redteam_heldout4.jsonl``, ``redteam_heldout5.jsonl``,
   ``redteam_controls_intent_heldout.jsonl``, GoEmotions dev and ESConv;
   ``bench/train_risk_semantic.py`` reports on them.
 
@@ -71,7 +73,7 @@ MAX_CONTROL = 0.10
 TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
                "redteam_heldout3.jsonl", "redteam_controls_intent.jsonl",
                "redteam_train_more.jsonl", "redteam_train_more2.jsonl",
-               "redteam_controls_conflict.jsonl")
+               "redteam_controls_conflict.jsonl", "redteam_train_more3.jsonl")
 RISK_WORDS = re.compile(
     r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
     r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
