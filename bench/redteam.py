@@ -1,8 +1,8 @@
 """Red-team figures for the rule risk component (talkcure.listen.risk).
 
 Prints, for each red-team file in tests/data (the suite grown alongside the
-rules, and the held-out sets written fresh to measure generalisation; heldout4
-is the untouched one, so its misses are expected): the
+rules, and the held-out sets written fresh to measure generalisation; the rules
+were never fixed on heldout4, 5 and 6, so their misses are expected): the
 number of risk phrasings and safe controls, recall, false-alarm rate, missed
 phrasings and false alarms, then the overall false-alarm rate and mean / p95
 milliseconds per message; then the time for two 1 MB messages (plain prose, and
@@ -27,7 +27,11 @@ Held-out figures measured untouched, before their misses were fixed:
     no other red-team file nor the detector; UNTOUCHED): rules recall 0.473
     (71/150), false alarms 0.069 (7/102); rules OR semantic 0.627 / 0.078 with the
     semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27, 0.693 /
-    0.069 with the layer trained on redteam_train_more3.jsonl too
+    0.069 with the layer trained on redteam_train_more3.jsonl too, 0.747 / 0.069
+    with the layer's MLP members (heldout4: 0.754 / 0.070)
+  redteam_heldout6.jsonl (150 risk / 100 controls, written the same way; never read
+    for any choice): rules 0.513 / 0.150; rules OR semantic 0.793 / 0.160 with the
+    layer of commit d7aeb6e, 0.873 / 0.170 with the MLP members
 
     .venv/bin/python bench/redteam.py
 """
@@ -50,7 +54,8 @@ from talkcure.listen.risk_fields import fields
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / "tests" / "data" / name for name in
          ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
-          "redteam_heldout3.jsonl", "redteam_heldout4.jsonl", "redteam_heldout5.jsonl")]
+          "redteam_heldout3.jsonl", "redteam_heldout4.jsonl", "redteam_heldout5.jsonl",
+          "redteam_heldout6.jsonl")]
 SHARED = ROOT.parent / "shared" / "data"
 
 

@@ -4,12 +4,13 @@ Trains ``src/talkcure/listen/weights/risk_semantic.npz`` (fixed seed) from the
 red-team files in ``risk_semantic_train.TRAIN_FILES`` and filtered everyday
 negatives (see talkcure.listen.risk_semantic_train), then reports:
 
-- redteam_heldout5.jsonl (written blind to every other red-team file and to the
-  detector) and redteam_heldout4.jsonl (written after the rules were last
-  fixed), both never used for training or thresholds by the rules or this
-  layer, and, for the record, redteam_heldout3.jsonl (a training file since the
-  rules were fixed on it): recall and control false alarms for the rules alone,
-  the semantic layer alone, and rules OR semantic (as shipped);
+- redteam_heldout6.jsonl and redteam_heldout5.jsonl (each written blind to
+  every other red-team file and to the detector) and redteam_heldout4.jsonl
+  (written after the rules were last fixed), all never used for training or
+  thresholds by the rules or this layer, and, for the record,
+  redteam_heldout3.jsonl (a training file since the rules were fixed on it):
+  recall and control false alarms for the rules alone, the semantic layer
+  alone, and rules OR semantic (as shipped);
 - the training files: rules OR semantic recall (1.0 on the suite and heldout
   1-3, which the rules were fixed on; lower on the written training batches);
 - 5,000 real everyday utterances (GoEmotions dev + ESConv seeker turns): flag
@@ -49,19 +50,23 @@ COMMAND = ".venv/bin/python bench/train_risk_semantic.py"
 
 # Read by hand for the shipped weights (threshold 3.665); redo it after retraining.
 READING = """\
-Reading the 56 everyday texts only the semantic layer flagged (21 GoEmotions dev,
-35 ESConv; paraphrased here, no real text is quoted): about 5 are real risk
-disclosures (a floor too low to jump from, weighing not being here any more, a
-controlling partner who would stop a planned leaving, family violence the police
-would not handle, fear that evidence will be destroyed), about 9 are borderline (a
-wish to disappear, support for someone under a partner's control, a threatened
-fight, a new mother who cannot leave the house, heavy drinking, a peer praised for
-not self-harming, an urgent injury), about 6 are distress without risk (life
-described as hell, needing peace, going through the motions, no point in trying),
-and about 36 (0.7 % of the 5,000) are plain false alarms: ending a chat, a laptop
-about to die, greeting someone not seen for a while, jokes, haircuts, money and
-work. The 20 the rules flag are mostly real (not wanting to live, a life that is
-over) with a few hyperboles.
+Reading the 81 everyday texts only the semantic layer flagged (34 GoEmotions dev,
+47 ESConv; paraphrased here, no real text is quoted): about 6 are real risk
+disclosures (a partner's sexual and physical abuse, family violence the police
+would not handle, a controlling partner who would stop a planned leaving, a new
+mother asking how to go on, being taken advantage of sexually, weighing not being
+here any more), about 14 are borderline (a wish to disappear, fear that evidence
+will be destroyed, heavy daily drinking, imagining one's last breath, support for
+someone under a partner's control or being hit, a peer praised for not
+self-harming, an urgent injury, a threatened fight, a threat of eviction, easy
+access to something in a garage), about 12 are distress without risk
+(worthlessness, going through the motions, feeling stuck, low mood, heartbreak),
+and about 49 (1.0 % of the 5,000) are plain false alarms: ending a chat, a
+computer about to die, aphorisms about death and living, a song lyric, a drug
+plan, jokes, money, work and health. The 20 the rules flag are mostly real (not
+wanting to live, a life that is over) with a few hyperboles. The layer with a
+logistic regression instead of the MLPs (the previous release) flagged 56: about
+5 real, 9 borderline, 6 distress and 36 plain false alarms (0.7 %).
 """
 
 
@@ -190,11 +195,15 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         f"- weights: `{rs.WEIGHTS}.npz`; read by `talkcure.listen.risk_semantic` (numpy + the "
         "shared `all-MiniLM-L6-v2-onnx-int8` encoder); component `SemanticRiskComponent`",
         "- model: a message is cut into units (whole, sentences, clauses, comma pieces of a long "
-        "clause; at most 24); each unit's margin = logistic-regression logit over its embedding "
-        f"(C = {cfg.get('C')}) + {cfg.get('weight')} x (mean cosine to the {cfg.get('k')} nearest "
-        "risk phrasings - the same to the nearest control units); a message's margin is its "
-        "highest unit's; flagged at margin >= threshold "
-        f"({layer.threshold:.3f}); kind voted by the 5 nearest risk phrasings",
+        "clause; at most 24); each unit's margin = the mean logit of "
+        + (f"{rst.MEMBERS} MLPs ({cfg.get('hidden')} ReLU units, L2 {cfg.get('alpha')}, seeds "
+           f"{rst.SEED}..{rst.SEED + rst.MEMBERS - 1})" if cfg.get("hidden")
+           else f"a logistic regression (C = {cfg.get('C')})")
+        + f" over its embedding + {cfg.get('weight')} x (mean cosine to the {cfg.get('k')} "
+        "nearest risk phrasings - the same to the nearest control units); a message's margin is "
+        f"its highest unit's; flagged at margin >= {meta.get('flag_margin', 0):.3f} (score "
+        f"sigmoid(margin - {layer.threshold:.3f}) >= {rs.FLAG_AT}); kind voted by the 5 nearest "
+        "risk phrasings",
         f"- data: tests/data/{' + '.join(rst.TRAIN_FILES)} ({meta.get('n_risk')} "
         f"risk, {meta.get('n_controls')} controls = {meta.get('n_control_units')} units, weighted "
         f"x{cfg.get('control_weight')}); {meta.get('n_everyday')} everyday negatives "
@@ -202,18 +211,23 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         "turns, only those the rules don't flag and holding no death / self-harm / violence "
         "word); multiple-instance round for multi-unit risk messages: "
         f"{cfg.get('mil')}",
-        f"- threshold: 5-fold cross-validation on the training rows; the lowest margin keeping "
-        f"everyday false alarms <= 2% on {meta.get('n_cal')} unfiltered calibration texts "
-        "(another GoEmotions train sample + the other AnnoMI half, never trained on) and control "
-        "false alarms (rules OR semantic) <= 10%. Cross-validated: semantic recall "
+        f"- flag point: 5-fold cross-validation on the training rows; the lowest margin keeping "
+        f"everyday false alarms <= {rst.MAX_EVERYDAY:.1%} on {meta.get('n_cal')} unfiltered "
+        "calibration texts (another GoEmotions train sample + the other AnnoMI half, never "
+        f"trained on) and control false alarms (rules OR semantic) <= {rst.MAX_CONTROL:.0%}. "
+        "Cross-validated: semantic recall "
         f"{meta.get('cv_recall', 0):.3f}, everyday false alarms "
         f"{meta.get('cv_everyday_fa', 0):.3f}, control false alarms "
         f"{meta.get('cv_control_fa_semantic', 0):.3f} (semantic) / "
         f"{meta.get('cv_control_fa_combined', 0):.3f} (rules OR semantic)",
-        f"- settings grid: k in (2, 3), weight in (15, 20, 30), control weight in (6, 8); seed "
-        f"{rst.SEED}; trained in {meta.get('train_seconds')} s",
-        "- never used for training or thresholds: redteam_heldout5.jsonl, redteam_heldout4.jsonl, "
-        "redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv",
+        "- settings grid (chosen by cross-validated recall): "
+        + "; ".join(f"k {c.k}, weight {c.weight:g}, control weight {c.control_weight:g}"
+                    for c in rst.GRID)
+        + f"; seed {rst.SEED}; trained in {meta.get('train_seconds')} s",
+        "- never used for training or thresholds: redteam_heldout6.jsonl, redteam_heldout5.jsonl, "
+        "redteam_heldout4.jsonl, "
+        "redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv (heldout4 and 5 were "
+        "read when the MLPs were chosen over a logistic regression; heldout6 was not)",
         "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
         "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
         f"- produced by `{COMMAND}`",
@@ -246,7 +260,8 @@ def main() -> None:
     layer = rs.semantic_risk()
     report: list[str] = []
     figs = {}
-    for name in ("redteam_heldout5.jsonl", "redteam_heldout4.jsonl", "redteam_heldout3.jsonl"):
+    for name in ("redteam_heldout6.jsonl", "redteam_heldout5.jsonl", "redteam_heldout4.jsonl",
+                 "redteam_heldout3.jsonl"):
         figs[name] = redteam_table(name, layer, report)
         report.append("")
     figs[CONTROLS_HELDOUT] = controls_table(CONTROLS_HELDOUT, layer, report)

@@ -36,15 +36,20 @@ TRAINED_ON = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.
 OTHERS = TRAINED_ON
 FRESH = "redteam_heldout3.jsonl"
 FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000 now
-UNTOUCHED = "redteam_heldout4.jsonl"  # never tuned to, by rules or layer
-UNTOUCHED_RECALL_FLOOR = 0.55  # rules OR semantic, measured 0.611 (rules alone 0.206)
-UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.093 (rules alone 0.058)
-# written by a helper that read no other red-team file nor the detector; never trained or
-# tuned on: rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured, 0.693 /
-# 0.069 with redteam_train_more3.jsonl added to the layer's training
+UNTOUCHED = "redteam_heldout4.jsonl"  # never trained on (4 and 5 were read to choose the MLPs)
+UNTOUCHED_RECALL_FLOOR = 0.70  # rules OR semantic, measured 0.754 (rules alone 0.206)
+UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.070 (rules alone 0.058)
+# written by a helper that read no other red-team file nor the detector; never trained on:
+# rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured, 0.693 / 0.069 with
+# redteam_train_more3.jsonl, 0.747 / 0.069 with the MLP members
 UNTOUCHED5 = "redteam_heldout5.jsonl"
-UNTOUCHED5_RECALL_FLOOR = 0.64
+UNTOUCHED5_RECALL_FLOOR = 0.70
 UNTOUCHED5_MAX_FALSE_ALARMS = 0.12
+# the same, written later and never read for any choice: rules 0.513 / 0.150, rules OR
+# semantic 0.793 / 0.160 as first measured, 0.873 / 0.170 with the MLP members
+UNTOUCHED6 = "redteam_heldout6.jsonl"
+UNTOUCHED6_RECALL_FLOOR = 0.82
+UNTOUCHED6_MAX_FALSE_ALARMS = 0.20  # the rules alone raise 0.150 on its controls
 MAX_FALSE_ALARM_RATE = 0.10
 CUE = re.compile(r"^semantic:(0\.[5-9]\d|1\.00)$")
 
@@ -77,14 +82,35 @@ def _rates(name: str, which: int) -> tuple[float, float]:
 def test_weights_load_and_fit_the_encoder():
     layer = rs.semantic_risk()
     dim = get_encoder().dim
-    assert layer.coef.shape == (dim,)
+    members, hidden = layer.b1.shape
+    assert layer.w1.shape == (members, dim, hidden) and layer.w2.shape == (members, hidden)
+    assert layer.b2.shape == (members,) and members >= 2 and layer.dim == dim
     assert layer.risk_bank.shape[1] == dim and layer.control_bank.shape[1] == dim
     assert len(layer.risk_kind) == len(layer.risk_bank)
     assert layer.kinds == rs.KINDS and set(np.unique(layer.risk_kind)) <= set(range(5))
-    assert np.isfinite([layer.threshold, layer.intercept, layer.weight]).all() and layer.k >= 1
+    assert np.isfinite([layer.threshold, layer.weight]).all() and layer.k >= 1
+    assert all(np.isfinite(w).all() for w in (layer.w1, layer.b1, layer.w2, layer.b2))
     assert layer.meta["cv_recall"] > 0.5 and layer.meta["cv_everyday_fa"] <= 0.02
     card = (Path(rs.__file__).parent / "weights" / f"{rs.WEIGHTS}.md").read_text()
     assert "redteam_heldout3" in card and "bench/train_risk_semantic.py" in card
+
+
+def test_the_learned_part_is_the_mean_logit_of_the_members_or_a_regression():
+    layer = rs.semantic_risk()
+    vecs = get_encoder().encode(["I have said my goodbyes", "we went to the market"])
+    one_by_one = []
+    for m in range(len(layer.b2)):
+        hidden = np.maximum(vecs @ layer.w1[m] + layer.b1[m], 0.0)
+        one_by_one.append(hidden @ layer.w2[m] + layer.b2[m])
+    assert np.allclose(rs.unit_logits(vecs, layer), np.mean(one_by_one, axis=0), atol=1e-4)
+    # weights that hold a logistic regression (the layer's earlier form) still read
+    weights = {k: v for k, v in rs.load_weights().items() if k not in ("w1", "b1", "w2", "b2")}
+    coef = np.zeros(layer.dim, dtype=np.float32)
+    coef[0] = 2.0
+    older = rs.SemanticRisk({**weights, "coef": coef, "intercept": np.float32(-1.0)})
+    assert older.w1 is None and older.dim == layer.dim
+    assert np.allclose(rs.unit_logits(vecs, older), 2.0 * vecs[:, 0] - 1.0, atol=1e-5)
+    assert len(older.read(["a sunny day"])) == 1
 
 
 def test_units_hold_the_risky_clause_of_a_long_message():
@@ -114,9 +140,9 @@ def test_a_risky_sentence_after_ordinary_ones_is_still_read():
     for prefix in (ordinary, ordinary * 8):
         assert not layer.read([prefix])[0].flagged
         after = layer.read([prefix + t for t in alone[:40]])
-        # measured 34 of 40 (the misses say it across two sentences, and no unit holds
-        # both once ordinary ones come first); pooling units from one pass over the
-        # message instead read 6 of 40
+        # measured 36 of 40 (34 with the logistic regression; the misses say it across two
+        # sentences, and no unit holds both once ordinary ones come first); pooling units
+        # from one pass over the message instead read 6 of 40
         assert sum(r.flagged for r in after) >= 30, prefix[:20]
 
 
@@ -162,6 +188,7 @@ def test_fresh_set_untouched_figures():
 @pytest.mark.parametrize("name, floor, ceiling", [
     (UNTOUCHED, UNTOUCHED_RECALL_FLOOR, UNTOUCHED_MAX_FALSE_ALARMS),
     (UNTOUCHED5, UNTOUCHED5_RECALL_FLOOR, UNTOUCHED5_MAX_FALSE_ALARMS),
+    (UNTOUCHED6, UNTOUCHED6_RECALL_FLOOR, UNTOUCHED6_MAX_FALSE_ALARMS),
 ])
 def test_untouched_set_figures(name, floor, ceiling):
     rules = _rates(name, 1)
@@ -173,7 +200,7 @@ def test_untouched_set_figures(name, floor, ceiling):
     assert both[1] <= ceiling
 
 
-@pytest.mark.parametrize("name", (*OTHERS, FRESH, UNTOUCHED, UNTOUCHED5))
+@pytest.mark.parametrize("name", (*OTHERS, FRESH, UNTOUCHED, UNTOUCHED5, UNTOUCHED6))
 def test_the_layer_never_removes_or_changes_a_rule_hit(name):
     for row, rule, both in _read(name):
         if rule.flagged:

@@ -18,16 +18,18 @@ This layer generalises by meaning instead of by wording:
    6 of 40 cases after one ordinary sentence, as the ordinary context coloured them
    (cross-validated and held-out recall on short messages did not show it; the test
    ``test_a_risky_sentence_after_ordinary_ones_is_still_read`` now does).
-   Each unit is given a risk *margin* (:func:`unit_margins`): the logit of a
-   logistic regression trained on our labelled phrasings, plus a nearest-exemplar
-   term (mean cosine to the nearest risk phrasings minus to the nearest safe
-   controls), so an idiom close to a known control is pulled down ("this commute
-   is killing me").
+   Each unit is given a risk *margin* (:func:`unit_margins`): the mean logit of a
+   few small MLPs (one hidden ReLU layer, different seeds) trained on our labelled
+   phrasings, plus a nearest-exemplar term (mean cosine to the nearest risk
+   phrasings minus to the nearest safe controls), so an idiom close to a known
+   control is pulled down ("this commute is killing me"). The MLPs replaced a
+   logistic regression, which is still read from weights that hold one: at the
+   same everyday false-alarm rate the MLPs find more (see the model card).
    Weights: ``weights/risk_semantic.npz``; how they were trained and measured:
    ``weights/risk_semantic.md``.
 3. A message's margin is its highest unit's; it is flagged when that reaches the
    shipped threshold, chosen by cross-validation on the training files. Its score
-   is ``sigmoid(margin - threshold)``: 0.5 or more is a flag.
+   is ``sigmoid(margin - threshold)``; :data:`FLAG_AT` or more is a flag.
 4. Its kind is voted by the nearest risk exemplars to that unit (cosine, top
    :data:`KIND_NEIGHBOURS`); a message read as an emergency is ``imminent``.
 
@@ -102,10 +104,10 @@ def units(text: str, max_units: int = MAX_UNITS) -> list[str]:
     return out
 
 
-# Flag from this score, not from 0.5: at 0.5 about 2.3 % of everyday messages (GoEmotions dev,
-# ESConv seeker turns) started the crisis protocol; at 0.7 it is 1.3 %. Recall on unseen
-# phrasings (redteam_heldout3 when it was unseen, rules OR semantic) went from 0.811 to 0.790
-# (rules alone 0.587). Current figures: weights/risk_semantic.md.
+# A flag from this score, not 0.5: training picks the margin to flag at (everyday false
+# alarms held to risk_semantic_train.MAX_EVERYDAY) and stores threshold = that margin -
+# logit(FLAG_AT), so a score between 0.5 and FLAG_AT reads "near the line" without a flag.
+# Current figures: weights/risk_semantic.md.
 FLAG_AT = 0.7
 
 
@@ -122,12 +124,23 @@ def top_mean(sims: np.ndarray, k: int) -> np.ndarray:
     return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
+def unit_logits(vecs: np.ndarray, model) -> np.ndarray:
+    """The learned part of the margin: the mean logit of the MLP members
+    (``w1`` (m, dim, hidden), ``b1`` (m, hidden), ``w2`` (m, hidden), ``b2`` (m,)),
+    or a logistic regression's (``coef``, ``intercept``) when ``w1`` is None."""
+    if getattr(model, "w1", None) is None:
+        return _cosines(vecs, model.coef[None])[:, 0] + model.intercept
+    # einsum: single-threaded, like _cosines
+    hidden = np.maximum(np.einsum("ud,mdh->muh", vecs, model.w1) + model.b1[:, None, :], 0.0)
+    return (np.einsum("muh,mh->mu", hidden, model.w2) + model.b2[:, None]).mean(axis=0)
+
+
 def unit_margins(vecs: np.ndarray, model) -> np.ndarray:
-    """Risk margin of unit vectors: the logistic regression's logit plus ``weight`` x
-    (mean cosine to the ``k`` nearest risk exemplars - the same for the controls)."""
+    """Risk margin of unit vectors: :func:`unit_logits` plus ``weight`` x (mean
+    cosine to the ``k`` nearest risk exemplars - the same for the controls)."""
     near = top_mean(_cosines(vecs, model.risk_bank), model.k) - top_mean(
         _cosines(vecs, model.control_bank), model.k)
-    return _cosines(vecs, model.coef[None])[:, 0] + model.intercept + model.weight * near
+    return unit_logits(vecs, model) + model.weight * near
 
 
 def _cosines(vecs: np.ndarray, bank: np.ndarray) -> np.ndarray:
@@ -141,8 +154,15 @@ class SemanticRisk:
 
     def __init__(self, weights: dict[str, np.ndarray] | None = None, encoder=None) -> None:
         w = weights if weights is not None else load_weights()
-        self.coef = np.asarray(w["coef"], dtype=np.float32)
-        self.intercept = float(w["intercept"])
+        self.w1 = self.b1 = self.w2 = self.b2 = None
+        if "w1" in w:
+            self.w1, self.b1, self.w2, self.b2 = (np.asarray(w[k], dtype=np.float32)
+                                                  for k in ("w1", "b1", "w2", "b2"))
+            self.dim = self.w1.shape[1]
+        else:
+            self.coef = np.asarray(w["coef"], dtype=np.float32)
+            self.intercept = float(w["intercept"])
+            self.dim = self.coef.shape[0]
         self.weight = float(w["weight"])
         self.k = int(w["k"])
         self.threshold = float(w["threshold"])
@@ -176,7 +196,7 @@ class SemanticRisk:
         if not flat:
             return [SemanticReading(0.0, False, "") for _ in texts]
         emb = self.encoder.encode(flat)
-        if emb.shape != (len(flat), self.coef.shape[0]) or not np.all(np.isfinite(emb)):
+        if emb.shape != (len(flat), self.dim) or not np.all(np.isfinite(emb)):
             raise ValueError("semantic risk: the encoder returned unexpected vectors")
         margins = unit_margins(emb, self)
         out = []
@@ -235,14 +255,14 @@ def combine(rule: RiskAssessment, sem: SemanticReading) -> RiskAssessment:
 
 
 FAILED = RiskAssessment(flagged=True, kinds=("unknown",), error=True)
-DEGRADED_VERSION = "rules-1+semantic-2:DEGRADED-rules-only"
+DEGRADED_VERSION = "rules-1+semantic-3:DEGRADED-rules-only"
 
 
 class SemanticRiskComponent:
     """Pipeline component: rules OR the semantic layer sets ``risk`` (see module docstring)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "rules-1+semantic-2"
+    version: ClassVar[str] = "rules-1+semantic-3"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("risk",)
 

@@ -20,7 +20,11 @@ Data, and what each part is used for:
   "My husband snapped at me again yesterday and didn't listen to a word I said."
   as abuse) and ``redteam_train_more3.jsonl`` (427 phrasings written from the
   C-SSRS warning signs, many with the risk after ordinary sentences or across two
-  sentences; 252 controls, some the same message with a harmless ending), plus real
+  sentences; 252 controls, some the same message with a harmless ending) and
+  ``redteam_train_more4.jsonl`` (463 phrasings aimed at the misses: oblique
+  suicide, risk spread over two sentences or after one to three ordinary ones;
+  294 controls, about 85 of them a risky message with a harmless ending; rules OR
+  semantic read 0.510 of its phrasings before it was trained on), plus real
   everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
   turns that the rule detector does not flag and that hold no death, self-harm
   or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
@@ -29,25 +33,31 @@ Data, and what each part is used for:
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
 - **never used here**: ``redteam_heldout4.jsonl``, ``redteam_heldout5.jsonl``,
-  ``redteam_controls_intent_heldout.jsonl``, GoEmotions dev and ESConv;
+  ``redteam_heldout6.jsonl``, ``redteam_controls_intent_heldout.jsonl``, GoEmotions
+  dev and ESConv;
   ``bench/train_risk_semantic.py`` reports on them.
 
-Model (``risk_semantic.unit_margins``): a logistic regression over the MiniLM
-embedding of a unit (see ``risk_semantic.units``; each unit encoded on its own) plus
-a nearest-exemplar term.
-The regression's positives are the whole risk messages and, for a message of
-several units, its highest-scoring unit under a first fit (one round of
-multiple-instance learning: the risky clause of a long message); its negatives
-are every unit of every control and everyday text (controls weighted up: they
-are the hard cases). The exemplar banks are the risk messages and the control
-units. A message's margin is its highest unit's. The settings (:data:`GRID`)
-are picked by cross-validated recall at each one's chosen threshold.
+Model (``risk_semantic.unit_margins``): the mean logit of :data:`MEMBERS` small
+MLPs (one hidden ReLU layer; seeds differ) over the MiniLM embedding of a unit (see
+``risk_semantic.units``; each unit encoded on its own) plus a nearest-exemplar
+term. The MLPs replaced a logistic regression (``Config(hidden=0)`` still fits
+one): on the same data and at the same calibration false-alarm rate, the
+logistic regression's cross-validated recall was 0.568 and the MLPs' 0.65-0.67.
+Their positives are the whole risk messages and, for a message of several units,
+its highest-scoring unit under a first fit (one round of multiple-instance
+learning: the risky clause of a long message); their negatives are every unit of
+every control and everyday text (controls weighted up: they are the hard cases;
+the MLPs see a sample drawn in proportion to those weights). The exemplar banks
+are the risk messages and the control units. A message's margin is its highest
+unit's. The settings (:data:`GRID`) are picked by cross-validated recall at each
+one's chosen flag point.
 
-Threshold: each of :data:`FOLDS` folds of the red-team rows (and of the
-everyday negatives) is scored by a model trained on the others; the threshold
-is the highest-recall one whose pooled cross-validated false alarms stay within
-:data:`MAX_EVERYDAY` on the calibration texts and :data:`MAX_CONTROL` on the
-controls (rules OR semantic, as shipped).
+Flag point: each of :data:`FOLDS` folds of the red-team rows (and of the
+everyday negatives) is scored by a model trained on the others; the flag point
+is the lowest margin (highest recall) whose pooled cross-validated false alarms
+stay within :data:`MAX_EVERYDAY` on the calibration texts and :data:`MAX_CONTROL`
+on the controls (rules OR semantic, as shipped). The stored threshold is that
+margin less ``logit(FLAG_AT)`` (see ``risk_semantic.FLAG_AT``).
 """
 
 from __future__ import annotations
@@ -64,16 +74,27 @@ from pathlib import Path
 import numpy as np
 
 from talkcure.listen.risk import assess_risk
-from talkcure.listen.risk_semantic import KINDS, MAX_UNITS, WEIGHTS, unit_margins, units
+from talkcure.listen.risk_semantic import (
+    FLAG_AT,
+    KINDS,
+    MAX_UNITS,
+    WEIGHTS,
+    unit_logits,
+    unit_margins,
+    units,
+)
 
 SEED = 13
 FOLDS = 5
-MAX_EVERYDAY = 0.02
+MAX_EVERYDAY = 0.015  # at the flag point (the logistic regression's flag point sat near 0.011)
 MAX_CONTROL = 0.10
+MEMBERS = 3
+FLAG_SHIFT = float(np.log(FLAG_AT / (1 - FLAG_AT)))
 TRAIN_FILES = ("redteam_suite.jsonl", "redteam_heldout.jsonl", "redteam_heldout2.jsonl",
                "redteam_heldout3.jsonl", "redteam_controls_intent.jsonl",
                "redteam_train_more.jsonl", "redteam_train_more2.jsonl",
-               "redteam_controls_conflict.jsonl", "redteam_train_more3.jsonl")
+               "redteam_controls_conflict.jsonl", "redteam_train_more3.jsonl",
+               "redteam_train_more4.jsonl")
 RISK_WORDS = re.compile(
     r"\b(?:di(?:e|ed|es|ing)|dead\w*|death\w*|kill\w*|suicid\w*|unalive|kms|kys|"
     r"self[\s-]?harm\w*|harm\w*|hurt\w*|cut(?:s|ting|ter)?|overdos\w*|od|pills?|"
@@ -198,9 +219,9 @@ def message_margins(emb: Embedded, model: Model) -> np.ndarray:
     return out
 
 
-def best_units(emb: Embedded, coef: np.ndarray, intercept: float) -> np.ndarray:
+def best_units(emb: Embedded, scorer) -> np.ndarray:
     """Each text's unit with the highest logit (the risky clause of a long message)."""
-    z = emb.vecs @ coef + intercept
+    z = unit_logits(emb.vecs, scorer)
     order = np.lexsort((z, emb.owner))  # by text, then by logit: the last of each text
     last = np.r_[np.flatnonzero(np.diff(emb.owner[order])), len(order) - 1]
     return emb.vecs[order[last]]
@@ -216,43 +237,83 @@ class Config:
     k: int = 3  # nearest exemplars averaged
     weight: float = 20.0  # of the nearest-exemplar term in the margin
     mil: bool = True
+    hidden: int = 256  # units of each MLP member; 0: a logistic regression
+    alpha: float = 0.01  # L2 penalty of the MLPs
 
 
 @dataclass
-class Model:
-    coef: np.ndarray
-    intercept: float
-    weight: float
-    k: int
-    risk_bank: np.ndarray  # the risk messages (whole)
-    control_bank: np.ndarray  # every unit of every control
+class Scorer:
+    """The learned part of the margin (see ``risk_semantic.unit_logits``)."""
+
+    coef: np.ndarray | None = None
+    intercept: float = 0.0
+    w1: np.ndarray | None = None
+    b1: np.ndarray | None = None
+    w2: np.ndarray | None = None
+    b2: np.ndarray | None = None
 
 
-def _lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> tuple[np.ndarray, float]:
+@dataclass
+class Model(Scorer):
+    weight: float = 20.0
+    k: int = 3
+    risk_bank: np.ndarray | None = None  # the risk messages (whole)
+    control_bank: np.ndarray | None = None  # every unit of every control
+
+
+def _lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> Scorer:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=C, max_iter=3000, tol=1e-5)
     model.fit(x, y, sample_weight=w)
-    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+    return Scorer(coef=model.coef_[0].astype(np.float32), intercept=float(model.intercept_[0]))
 
 
-def fit(risk: Embedded, controls: Embedded, everyday: Embedded, cfg: Config) -> Model:
+def _mlps(x: np.ndarray, y: np.ndarray, w: np.ndarray, cfg: Config, seed: int) -> Scorer:
+    """:data:`MEMBERS` MLPs, each on a sample of 1.5 x len(x) rows drawn with
+    probability in proportion to ``w`` (sklearn's MLP takes no sample weights)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    parts = []
+    for m in range(MEMBERS):
+        rng = np.random.default_rng(seed + m)
+        idx = rng.choice(len(x), size=int(len(x) * 1.5), p=w / w.sum())
+        clf = MLPClassifier(hidden_layer_sizes=(cfg.hidden,), alpha=cfg.alpha, batch_size=256,
+                            max_iter=40, early_stopping=True, n_iter_no_change=4,
+                            random_state=seed + m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(x[idx], y[idx])
+        (w1, w2), (b1, b2) = clf.coefs_, clf.intercepts_
+        parts.append((w1, b1, w2[:, 0], b2[0]))
+    w1, b1, w2, b2 = (np.stack([p[i] for p in parts]).astype(np.float32) for i in range(4))
+    return Scorer(w1=w1, b1=b1, w2=w2, b2=b2)
+
+
+def fit(risk: Embedded, controls: Embedded, everyday: Embedded, cfg: Config,
+        seed: int = SEED) -> Model:
     """The unit model; see the module docstring."""
     neg = np.vstack([controls.vecs, everyday.vecs])
     neg_w = np.r_[np.full(len(controls.vecs), cfg.control_weight), np.ones(len(everyday.vecs))]
 
-    def run(pos: np.ndarray):  # positives weigh as much as all negatives together
+    def run(pos: np.ndarray) -> Scorer:  # positives weigh as much as all negatives together
         x = np.vstack([pos, neg])
         y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
         w = np.r_[np.full(len(pos), neg_w.sum() / len(pos)), neg_w]
-        return _lr(x, y, w / w.mean(), cfg.C)
+        if cfg.hidden == 0:
+            return _lr(x, y, w / w.mean(), cfg.C)
+        return _mlps(x, y, w, cfg, seed)
 
-    coef, b = run(risk.whole())
+    scorer = run(risk.whole())
     if cfg.mil:
         multi = np.flatnonzero(np.bincount(risk.owner, minlength=risk.n) > 1)
         if len(multi):
-            coef, b = run(np.vstack([risk.whole(), best_units(risk.subset(multi), coef, b)]))
-    return Model(coef, b, cfg.weight, cfg.k, risk.whole(), controls.vecs)
+            scorer = run(np.vstack([risk.whole(), best_units(risk.subset(multi), scorer)]))
+    return Model(**scorer.__dict__, weight=cfg.weight, k=cfg.k, risk_bank=risk.whole(),
+                 control_bank=controls.vecs)
 
 
 def folds_of(n: int, k: int, seed: int) -> np.ndarray:
@@ -280,14 +341,16 @@ def cross_validate(data: dict, cfg: Config, seed: int = SEED) -> dict[str, np.nd
 
 
 def choose_threshold(cv: dict[str, np.ndarray], rule_controls: np.ndarray) -> dict:
-    """The lowest margin (highest cross-validated recall) that keeps the pooled
+    """The lowest flag margin (highest cross-validated recall) that keeps the pooled
     false alarms in bounds: calibration texts <= MAX_EVERYDAY (semantic alone),
-    controls <= MAX_CONTROL (rules OR semantic)."""
+    controls <= MAX_CONTROL (rules OR semantic); the threshold is stored
+    ``FLAG_SHIFT`` below it (see ``risk_semantic.FLAG_AT``)."""
     for t in np.unique(np.r_[cv["risk"], cv["controls"]]):
         everyday = float((cv["cal"] >= t).mean())
         controls = float(((cv["controls"] >= t) | rule_controls).mean())
         if everyday <= MAX_EVERYDAY and controls <= MAX_CONTROL:
-            return {"threshold": float(t), "cv_recall": float((cv["risk"] >= t).mean()),
+            return {"threshold": float(t) - FLAG_SHIFT, "flag_margin": float(t),
+                    "cv_recall": float((cv["risk"] >= t).mean()),
                     "cv_everyday_fa": everyday, "cv_control_fa_combined": controls,
                     "cv_control_fa_semantic": float((cv["controls"] >= t).mean()),
                     "cv_everyday_train_fa": float((cv["everyday"] >= t).mean())}
@@ -312,8 +375,10 @@ def load_data(root: Path, shared: Path, encode: Callable, seed: int = SEED) -> d
     }
 
 
-GRID = tuple(Config(k=k, weight=w, control_weight=cw)
-             for k in (2, 3) for w in (15.0, 20.0, 30.0) for cw in (6.0, 8.0))
+# A small grid: each setting costs MEMBERS x 2 MLP fits per fold. Measured once with one
+# MLP (k 3, control weight 6): cross-validated recall 0.643 at weight 15, 0.657 at 30, 0.605
+# at 45; the logistic regression's best setting was k 3, weight 30, control weight 6.
+GRID = tuple(Config(k=3, weight=w, control_weight=6.0) for w in (20.0, 30.0))
 
 
 def train(data: dict, grid: Sequence[Config] = GRID, seed: int = SEED, log=print) -> dict:
@@ -341,8 +406,11 @@ def save(trained: dict, out_dir: Path, seconds: float, extra: dict | None = None
     meta.update(extra or {})
     meta["train_seconds"] = round(seconds, 1)
     path = out_dir / f"{WEIGHTS}.npz"
+    learned = ({"w1": model.w1, "b1": model.b1, "w2": model.w2, "b2": model.b2}
+               if model.w1 is not None else
+               {"coef": model.coef, "intercept": np.float32(model.intercept)})
     np.savez_compressed(
-        path, coef=model.coef.astype(np.float32), intercept=np.float32(model.intercept),
+        path, **{k: np.asarray(v, dtype=np.float32) for k, v in learned.items()},
         weight=np.float32(model.weight), k=np.int16(model.k),
         threshold=np.float32(trained["threshold"]),
         risk_bank=model.risk_bank.astype(np.float16),
