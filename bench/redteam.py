@@ -27,8 +27,8 @@ Held-out figures measured untouched, before their misses were fixed:
     no other red-team file nor the detector; UNTOUCHED): rules recall 0.473
     (71/150), false alarms 0.069 (7/102); rules OR semantic 0.627 / 0.078 with the
     semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27, 0.693 /
-    0.069 with the layer trained on redteam_train_more3.jsonl too, 0.747 / 0.069
-    with the layer's MLP members (heldout4: 0.754 / 0.070)
+    0.069 with the layer trained on redteam_train_more3.jsonl too, 0.787 / 0.078
+    with the layer's MLP members (heldout4: 0.778 / 0.093)
   redteam_heldout6.jsonl (150 risk / 100 controls, written the same way; never read
     for any choice): rules 0.513 / 0.150; rules OR semantic 0.793 / 0.160 with the
     layer of commit d7aeb6e, 0.873 / 0.170 with the MLP members

@@ -50,23 +50,23 @@ COMMAND = ".venv/bin/python bench/train_risk_semantic.py"
 
 # Read by hand for the shipped weights (threshold 3.665); redo it after retraining.
 READING = """\
-Reading the 81 everyday texts only the semantic layer flagged (34 GoEmotions dev,
-47 ESConv; paraphrased here, no real text is quoted): about 6 are real risk
+Reading the 77 everyday texts only the semantic layer flagged (27 GoEmotions dev,
+50 ESConv; paraphrased here, no real text is quoted): about 5 are real risk
 disclosures (a partner's sexual and physical abuse, family violence the police
 would not handle, a controlling partner who would stop a planned leaving, a new
-mother asking how to go on, being taken advantage of sexually, weighing not being
-here any more), about 14 are borderline (a wish to disappear, fear that evidence
-will be destroyed, heavy daily drinking, imagining one's last breath, support for
-someone under a partner's control or being hit, a peer praised for not
-self-harming, an urgent injury, a threatened fight, a threat of eviction, easy
-access to something in a garage), about 12 are distress without risk
-(worthlessness, going through the motions, feeling stuck, low mood, heartbreak),
-and about 49 (1.0 % of the 5,000) are plain false alarms: ending a chat, a
-computer about to die, aphorisms about death and living, a song lyric, a drug
-plan, jokes, money, work and health. The 20 the rules flag are mostly real (not
-wanting to live, a life that is over) with a few hyperboles. The layer with a
-logistic regression instead of the MLPs (the previous release) flagged 56: about
-5 real, 9 borderline, 6 distress and 36 plain false alarms (0.7 %).
+mother asking how to go on, being taken advantage of sexually), about 13 are
+borderline (fear that evidence will be destroyed, heavy daily drinking, imagining
+one's last breath, a wish to have taken pills too, support for someone being hit,
+an urgent injury, a threatened fight, a threat of eviction, a partner who allows
+nothing, loud fights, no way to escape a shared house, easy access to something
+in a garage, worthlessness), about 12 are distress without risk (life as hell,
+going through the motions, feeling stuck, low mood, heartbreak, exam panic), and
+about 47 (0.9 % of the 5,000) are plain false alarms: ending a chat, a computer
+about to die, aphorisms about death and living, a song lyric, a drug plan, jokes,
+money, work and health. The 20 the rules flag are mostly real (not wanting to
+live, a life that is over) with a few hyperboles. The previous release (a
+logistic regression, 6,000 everyday negatives) flagged 56: about 5 real, 9
+borderline, 6 distress and 36 plain false alarms (0.7 %).
 """
 
 
@@ -227,7 +227,8 @@ def model_card(trained: dict | None, layer: rs.SemanticRisk, report: list[str]) 
         "- never used for training or thresholds: redteam_heldout6.jsonl, redteam_heldout5.jsonl, "
         "redteam_heldout4.jsonl, "
         "redteam_controls_intent_heldout.jsonl, GoEmotions dev, ESConv (heldout4 and 5 were "
-        "read when the MLPs were chosen over a logistic regression; heldout6 was not)",
+        "read when the MLPs were chosen over a logistic regression and 16,000 everyday "
+        "negatives over 6,000; heldout6 was measured after each change and drove no choice)",
         "- licences of the everyday text: GoEmotions CC BY 4.0; AnnoMI (see "
         "shared/data/annomi/SOURCE.md); used as negatives only, no text ships",
         f"- produced by `{COMMAND}`",

@@ -37,11 +37,11 @@ OTHERS = TRAINED_ON
 FRESH = "redteam_heldout3.jsonl"
 FRESH_RECALL_FLOOR = 0.76  # measured 0.811 untouched (rules alone 0.587); 1.000 now
 UNTOUCHED = "redteam_heldout4.jsonl"  # never trained on (4 and 5 were read to choose the MLPs)
-UNTOUCHED_RECALL_FLOOR = 0.70  # rules OR semantic, measured 0.754 (rules alone 0.206)
-UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.070 (rules alone 0.058)
+UNTOUCHED_RECALL_FLOOR = 0.70  # rules OR semantic, measured 0.778 (rules alone 0.206)
+UNTOUCHED_MAX_FALSE_ALARMS = 0.12  # measured 0.093 (rules alone 0.058)
 # written by a helper that read no other red-team file nor the detector; never trained on:
 # rules 0.473 / 0.069, rules OR semantic 0.667 / 0.078 as first measured, 0.693 / 0.069 with
-# redteam_train_more3.jsonl, 0.747 / 0.069 with the MLP members
+# redteam_train_more3.jsonl, 0.787 / 0.078 with the MLP members
 UNTOUCHED5 = "redteam_heldout5.jsonl"
 UNTOUCHED5_RECALL_FLOOR = 0.70
 UNTOUCHED5_MAX_FALSE_ALARMS = 0.12

@@ -28,7 +28,9 @@ Data, and what each part is used for:
   everyday text as extra negatives: GoEmotions *train* comments and AnnoMI client
   turns that the rule detector does not flag and that hold no death, self-harm
   or violence word (:data:`RISK_WORDS`; some real texts are real disclosures, and
-  must not be taught as safe).
+  must not be taught as safe). 16,000 GoEmotions comments are drawn, not 6,000 as
+  before: with the MLPs, at the same calibration false alarms, recall on heldout4
+  rose from 0.730 to 0.754 and on heldout5 from 0.720 to 0.753.
 - **calibration** (threshold only): another GoEmotions train sample and the other
   half of the AnnoMI client turns, *unfiltered*, never trained on: the everyday
   false-alarm rate the threshold is held to.
@@ -158,7 +160,7 @@ def safe_everyday(texts: Sequence[str]) -> list[str]:
     return [t for t in texts if not RISK_WORDS.search(t) and not assess_risk(t).flagged]
 
 
-def everyday_split(shared: Path, seed: int = SEED, n_train: int = 6000, n_cal: int = 4000):
+def everyday_split(shared: Path, seed: int = SEED, n_train: int = 16000, n_cal: int = 4000):
     """(negatives to train on, unfiltered calibration texts): disjoint, from GoEmotions
     train and AnnoMI client turns (split by text)."""
     rng = random.Random(seed)
@@ -375,10 +377,11 @@ def load_data(root: Path, shared: Path, encode: Callable, seed: int = SEED) -> d
     }
 
 
-# A small grid: each setting costs MEMBERS x 2 MLP fits per fold. Measured once with one
-# MLP (k 3, control weight 6): cross-validated recall 0.643 at weight 15, 0.657 at 30, 0.605
-# at 45; the logistic regression's best setting was k 3, weight 30, control weight 6.
-GRID = tuple(Config(k=3, weight=w, control_weight=6.0) for w in (20.0, 30.0))
+# One setting: each costs MEMBERS x 2 MLP fits per fold (about 4.5 minutes here). Measured
+# with one MLP (k 3, control weight 6): cross-validated recall 0.643 at weight 15, 0.657 at
+# 30, 0.605 at 45, 0.576 at control weight 10; with three, 0.611 at 30 against 0.601 at 20;
+# the logistic regression's best setting was the same (k 3, weight 30, control weight 6).
+GRID = (Config(k=3, weight=30.0, control_weight=6.0),)
 
 
 def train(data: dict, grid: Sequence[Config] = GRID, seed: int = SEED, log=print) -> dict:
