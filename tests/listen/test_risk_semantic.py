@@ -140,7 +140,7 @@ def test_a_risky_sentence_after_ordinary_ones_is_still_read():
     for prefix in (ordinary, ordinary * 8):
         assert not layer.read([prefix])[0].flagged
         after = layer.read([prefix + t for t in alone[:40]])
-        # measured 36 of 40 (34 with the logistic regression; the misses say it across two
+        # measured 37 and 36 of 40 (34 with the logistic regression; the misses say it across two
         # sentences, and no unit holds both once ordinary ones come first); pooling units
         # from one pass over the message instead read 6 of 40
         assert sum(r.flagged for r in after) >= 30, prefix[:20]
