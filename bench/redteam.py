@@ -29,9 +29,9 @@ Held-out figures measured untouched, before their misses were fixed:
     semantic layer of commit 1572f49, 0.667 / 0.078 with that of f1d9b27, 0.693 /
     0.069 with the layer trained on redteam_train_more3.jsonl too, 0.787 / 0.078
     with the layer's MLP members (heldout4: 0.778 / 0.093)
-  redteam_heldout6.jsonl (150 risk / 100 controls, written the same way; never read
-    for any choice): rules 0.513 / 0.150; rules OR semantic 0.793 / 0.160 with the
-    layer of commit d7aeb6e, 0.873 / 0.170 with the MLP members
+  redteam_heldout6.jsonl (150 risk / 100 controls, written the same way; measured
+    after each change, it drove no choice): rules 0.513 / 0.150; rules OR semantic
+    0.793 / 0.160 with the layer of commit d7aeb6e, 0.873 / 0.170 with the MLP members
 
     .venv/bin/python bench/redteam.py
 """
