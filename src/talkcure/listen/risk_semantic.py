@@ -128,7 +128,7 @@ def unit_logits(vecs: np.ndarray, model) -> np.ndarray:
     """The learned part of the margin: the mean logit of the MLP members
     (``w1`` (m, dim, hidden), ``b1`` (m, hidden), ``w2`` (m, hidden), ``b2`` (m,)),
     or a logistic regression's (``coef``, ``intercept``) when ``w1`` is None."""
-    if getattr(model, "w1", None) is None:
+    if model.w1 is None:
         return _cosines(vecs, model.coef[None])[:, 0] + model.intercept
     # einsum: single-threaded, like _cosines
     hidden = np.maximum(np.einsum("ud,mdh->muh", vecs, model.w1) + model.b1[:, None, :], 0.0)
